@@ -1,0 +1,111 @@
+"""Demo users and a realistic pipeline for trying Leadqual (``seed_demo``)."""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from leads import services
+from leads.importer import GENERIC, Table
+from leads.models import Activity, ChannelKind, Company, CompanyStatus, ImportBatch, Segment
+from leads.roles import ADMIN, MANAGER, REP
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    password: str
+    role: str
+    first_name: str
+    last_name: str
+
+
+# Demo only: these passwords are printed by `make run` on purpose.
+DEMO_USERS = (
+    DemoUser("lily", "lily-demo-2026", REP, "Lily", "Zhang"),
+    DemoUser("kevin", "kevin-demo-2026", REP, "Kevin", "Liu"),
+    DemoUser("grace", "grace-demo-2026", MANAGER, "Grace", "Wang"),
+    DemoUser("admin", "admin-demo-2026", ADMIN, "Ada", "Admin"),
+)
+
+
+def demo_users_create() -> dict[str, object]:
+    User = get_user_model()
+    users = {}
+    for demo in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=demo.username,
+            defaults={"first_name": demo.first_name, "last_name": demo.last_name,
+                      "email": f"{demo.username}@leadqual.example",
+                      "is_staff": demo.role == ADMIN, "is_superuser": demo.role == ADMIN},
+        )
+        if created:
+            user.set_password(demo.password)
+            user.save()
+        user.groups.add(Group.objects.get(name=demo.role))
+        users[demo.username] = user
+    return users
+
+
+def demo_seed(*, seed: int = 7) -> ImportBatch | None:
+    """Users, ~300 inquiries and a worked pipeline; does nothing if already seeded."""
+    from leads.demo_data import demo_rows
+
+    users = demo_users_create()
+    if ImportBatch.objects.filter(source=ImportBatch.Source.DEMO).exists():
+        return None
+    rows = demo_rows(now=timezone.now(), seed=seed)
+    table = Table(headers=list(rows[0]), rows=[(n, row) for n, row in enumerate(rows, start=2)],
+                  file_format="demo", encoding="")
+    batch = services.inquiries_import(table=table, preset=GENERIC,
+                                      source=ImportBatch.Source.DEMO, filename="demo data")
+    _work_the_pipeline(users, random.Random(seed))
+    return batch
+
+
+@transaction.atomic
+def _work_the_pipeline(users: dict, rng: random.Random) -> None:
+    """Give reps companies and history, so every screen has something to show."""
+    reps = [users["lily"], users["kevin"]]
+    manager = users["grace"]
+    flow = [CompanyStatus.CONTACTED, CompanyStatus.AWAITING_REPLY, CompanyStatus.REPLIED,
+            CompanyStatus.QUOTING, CompanyStatus.WON]
+    companies = list(Company.objects.order_by("pk"))
+    rng.shuffle(companies)
+    for index, company in enumerate(companies):
+        if index % 5 == 4:
+            continue  # stays in the public pool, untouched
+        rep = reps[index % 2]
+        services.company_assign(company=company, owner=rep, user=manager)
+        steps = rng.choice([0, 1, 2, 2, 2, 3, 3, 4, 5])
+        first = company.inquiries.order_by("received_at").first()
+        moment = first.received_at + timedelta(hours=rng.randint(1, 30))
+        for status in flow[:steps]:
+            if status in (CompanyStatus.CONTACTED, CompanyStatus.AWAITING_REPLY):
+                channel = ChannelKind.EMAIL if status == CompanyStatus.CONTACTED else rng.choice(
+                    [ChannelKind.EMAIL, ChannelKind.WHATSAPP])
+                Activity.objects.create(
+                    company=company, kind=Activity.Kind.CONTACT_ATTEMPT, channel=channel,
+                    outcome=Activity.Outcome.SENT, author=rep, created_at=moment,
+                    body="Sent catalogue, price list (FOB Shanghai) and CE/RoHS certificates.",
+                )
+            if status == CompanyStatus.REPLIED:
+                Activity.objects.create(
+                    company=company, kind=Activity.Kind.REPLY, channel=ChannelKind.EMAIL,
+                    author=rep, created_at=moment,
+                    body="Buyer asked for lamp lifetime data and a sample price.",
+                )
+            company = services.company_set_status(company=company, status=status, user=rep)
+            Activity.objects.filter(company=company, to_status=status).update(created_at=moment)
+            moment += timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 12))
+        if steps == 0 and rng.random() < 0.25:
+            services.company_set_status(company=company, status=CompanyStatus.FAKE, user=rep,
+                                        note="Placeholder website and a disposable address.")
+        elif steps == 5:
+            Company.objects.filter(pk=company.pk).update(segment=Segment.CURRENT)
+        elif steps >= 3 and rng.random() < 0.3:
+            Company.objects.filter(pk=company.pk).update(segment=Segment.FAVOURITE)

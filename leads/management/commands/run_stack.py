@@ -1,0 +1,62 @@
+"""Run web, worker and beat together on this machine (what `make run` starts)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from leads.demo import DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = "Start the web server, a Celery worker and Celery beat; Ctrl-C stops all three."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addr", default=os.environ.get("LEADQUAL_ADDR", "127.0.0.1:8000"))
+        parser.add_argument("--concurrency", type=int, default=4)
+
+    def handle(self, *args, addr: str, concurrency: int, **options):
+        python = sys.executable
+        broker = "Redis" if settings.REDIS_URL else f"embedded ({settings.BROKER_DIR})"
+        commands = {
+            "web": [python, "manage.py", "runserver", addr, "--noreload"],
+            "worker": [python, "-m", "celery", "-A", "config", "worker", "--pool", "threads",
+                       "--concurrency", str(concurrency), "--without-mingle", "--without-gossip",
+                       "--loglevel", "INFO", "--hostname", "leadqual@%h"],
+            "beat": [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+                     "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
+        }
+        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR)
+                     for name, cmd in commands.items()}
+        time.sleep(2)
+        engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        lines = [
+            "",
+            f"  Leadqual is running at http://{addr}/",
+            f"  database: {engine}   broker: {broker}",
+            "  demo logins (username / password):",
+            *(f"    {u.username:<8} / {u.password:<16} {u.role}" for u in DEMO_USERS),
+            "  Ctrl-C stops web, worker and beat.",
+            "",
+        ]
+        self.stdout.write(self.style.SUCCESS("\n".join(lines)))
+        try:
+            while all(p.poll() is None for p in processes.values()):
+                time.sleep(1)
+            dead = [name for name, p in processes.items() if p.poll() is not None]
+            self.stderr.write(f"{', '.join(dead)} stopped; stopping the rest")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for process in processes.values():
+                if process.poll() is None:
+                    process.send_signal(signal.SIGTERM)
+            for process in processes.values():
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()

@@ -1,0 +1,96 @@
+import pytest
+from django.urls import reverse
+
+from leads.models import Activity, CompanyStatus
+from tests.factories import PASSWORD, CompanyFactory, InquiryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login(client):
+    company = CompanyFactory()
+    for url in (reverse("leads:inbox"), company.get_absolute_url(), reverse("leads:import")):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_and_demo_style_login(client, rep):
+    page = client.get(reverse("login"))
+    assert page.status_code == 200
+    assert b'name="password"' in page.content
+    response = client.post(reverse("login"), {"username": "lily", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("leads:inbox")
+    assert client.get(reverse("leads:inbox")).status_code == 200
+
+
+def test_rep_cannot_see_another_reps_company(client, rep, other_rep):
+    theirs = InquiryFactory(company=CompanyFactory(owner=other_rep)).company
+    client.force_login(rep)
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+    assert client.post(reverse("leads:company-note", args=[theirs.pk]),
+                       {"body": "hi"}).status_code == 404
+    assert client.post(reverse("leads:company-claim", args=[theirs.pk])).status_code == 404
+    assert theirs.name not in client.get(reverse("leads:inbox")).content.decode()
+
+
+def test_rep_sees_own_and_pool_companies_manager_sees_all(client, rep, other_rep, manager):
+    own = InquiryFactory(company=CompanyFactory(owner=rep, name="Own Water GmbH")).company
+    pool = InquiryFactory(company=CompanyFactory(owner=None, name="Pool Aqua SA")).company
+    theirs = InquiryFactory(company=CompanyFactory(owner=other_rep, name="Their Fish Ltd")).company
+    client.force_login(rep)
+    inbox = client.get(reverse("leads:inbox")).content.decode()
+    assert "Own Water GmbH" in inbox and "Pool Aqua SA" in inbox
+    assert "Their Fish Ltd" not in inbox
+    assert client.get(own.get_absolute_url()).status_code == 200
+    assert client.get(pool.get_absolute_url()).status_code == 200
+    client.force_login(manager)
+    assert client.get(theirs.get_absolute_url()).status_code == 200
+    assert "Their Fish Ltd" in client.get(reverse("leads:inbox")).content.decode()
+
+
+def test_user_without_role_is_refused(client, django_user_model):
+    nobody = django_user_model.objects.create_user("nobody", password=PASSWORD)
+    client.force_login(nobody)
+    assert client.get(reverse("leads:inbox")).status_code == 403
+
+
+def test_claim_release_and_status_are_recorded(client, rep):
+    company = InquiryFactory(company=CompanyFactory(owner=None)).company
+    client.force_login(rep)
+    assert client.get(reverse("leads:company-claim", args=[company.pk])).status_code == 405
+    client.post(reverse("leads:company-claim", args=[company.pk]))
+    company.refresh_from_db()
+    assert company.owner == rep
+    client.post(reverse("leads:company-status", args=[company.pk]),
+                {"status": CompanyStatus.CONTACTED, "note": "sent catalogue"})
+    company.refresh_from_db()
+    assert company.status == CompanyStatus.CONTACTED
+    change = company.activities.get(kind=Activity.Kind.STATUS_CHANGE)
+    assert (change.from_status, change.to_status, change.author) == ("new", "contacted", rep)
+    client.post(reverse("leads:company-release", args=[company.pk]))
+    company.refresh_from_db()
+    assert company.owner is None
+    assert company.activities.filter(kind=Activity.Kind.ASSIGNMENT).count() == 2
+
+
+def test_forms_require_csrf(rep):
+    from django.test import Client
+
+    company = CompanyFactory(owner=rep)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(rep)
+    response = strict.post(reverse("leads:company-note", args=[company.pk]), {"body": "x"})
+    assert response.status_code == 403
+    assert not company.activities.exists()
+
+
+def test_inbox_query_count_does_not_grow_with_rows(client, rep, django_assert_max_num_queries):
+    for _ in range(30):
+        InquiryFactory(company=CompanyFactory(owner=rep))
+    client.force_login(rep)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("leads:inbox"))
+    assert response.status_code == 200
+    assert response.content.decode().count('href="/leads/companies/') == 30

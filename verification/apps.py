@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class VerificationConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "verification"
+    verbose_name = "Verification"
