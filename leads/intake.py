@@ -95,6 +95,18 @@ class InquiryData:
             return f"name:{self.country}:{' '.join(self.company_name.casefold().split())}"
         return None
 
+    @property
+    def lookup_keys(self) -> list[str]:
+        """Keys to look the company up by, most specific first.
+
+        An address split off from its domain's company (``company_split``) has
+        its own ``email:`` key, which wins over the ``domain:`` key.
+        """
+        key = self.company_key
+        if key and key.startswith("domain:"):
+            return [f"email:{self.email}", key]
+        return [key] if key else []
+
 
 def _digits(value: str) -> str:
     return re.sub(r"\D", "", value or "")

@@ -142,26 +142,25 @@ def _ingest_chunk(rows: list[InquiryData], *, batch: ImportBatch | None) -> tupl
 
 
 def _company_for(row: InquiryData, cache: dict[str, Company]) -> Company:
-    key = row.company_key
-    if key and key in cache:
-        company = cache[key]
-    else:
-        found = (
-            CompanyKey.objects.select_related("company").filter(key=key).first() if key else None
+    keys = row.lookup_keys
+    company = next((cache[key] for key in keys if key in cache), None)
+    if company is None and keys:
+        found = {
+            ck.key: ck.company
+            for ck in CompanyKey.objects.select_related("company").filter(key__in=keys)
+        }
+        company = next((found[key] for key in keys if key in found), None)
+    if company is None:
+        company = Company.objects.create(
+            name=_company_name(row),
+            domain=row.email_domain if keys and keys[-1].startswith("domain:") else "",
+            country=row.country,
+            website=row.website,
         )
-        if found:
-            company = found.company
-        else:
-            company = Company.objects.create(
-                name=_company_name(row),
-                domain=row.email_domain if key and key.startswith("domain:") else "",
-                country=row.country,
-                website=row.website,
-            )
-            if key:
-                CompanyKey.objects.create(key=key, company=company)
-        if key:
-            cache[key] = company
+        if keys:
+            CompanyKey.objects.create(key=row.company_key, company=company)
+    for key in keys:
+        cache[key] = company
     changed = []
     for attr, value in (("country", row.country), ("website", row.website)):
         if value and not getattr(company, attr):

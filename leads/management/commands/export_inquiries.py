@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
@@ -15,7 +14,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, format: str, output: Path | None, **options):
         if output is None:
-            export_inquiries(sys.stdout, fmt=format)
+            self.stdout.ending = ""  # the exporter writes its own line ends
+            export_inquiries(self.stdout, fmt=format)
             return
         with output.open("w", encoding="utf-8", newline="") as stream:
             count = export_inquiries(stream, fmt=format)
