@@ -13,6 +13,7 @@ from leads import services
 from leads.importer import GENERIC, Table
 from leads.models import Activity, ChannelKind, Company, CompanyStatus, ImportBatch, Segment
 from leads.roles import ADMIN, MANAGER, REP
+from verification.probes.email_address import check_address
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,13 @@ def _work_the_pipeline(users: dict, rng: random.Random) -> None:
             continue  # stays in the public pool, untouched
         rep = reps[index % 2]
         services.company_assign(company=company, owner=rep, user=manager)
+        emails = company.inquiries.exclude(email="").values_list("email", flat=True)
+        if any(check_address(email).disposable for email in emails):
+            services.company_set_status(
+                company=company, status=CompanyStatus.FAKE, user=rep,
+                note="Disposable mail domain and no real website: not worth chasing.",
+            )
+            continue
         steps = rng.choice([0, 1, 2, 2, 2, 3, 3, 4, 5])
         first = company.inquiries.order_by("received_at").first()
         moment = first.received_at + timedelta(hours=rng.randint(1, 30))
@@ -102,10 +110,7 @@ def _work_the_pipeline(users: dict, rng: random.Random) -> None:
             company = services.company_set_status(company=company, status=status, user=rep)
             Activity.objects.filter(company=company, to_status=status).update(created_at=moment)
             moment += timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 12))
-        if steps == 0 and rng.random() < 0.25:
-            services.company_set_status(company=company, status=CompanyStatus.FAKE, user=rep,
-                                        note="Placeholder website and a disposable address.")
-        elif steps == 5:
+        if steps == 5:
             Company.objects.filter(pk=company.pk).update(segment=Segment.CURRENT)
         elif steps >= 3 and rng.random() < 0.3:
             Company.objects.filter(pk=company.pk).update(segment=Segment.FAVOURITE)
