@@ -24,6 +24,7 @@ ALIASES = {
     "north korea": "KP", "vietnam": "VN", "viet nam": "VN", "iran": "IR", "syria": "SY",
     "laos": "LA", "bolivia": "BO", "venezuela": "VE", "tanzania": "TZ", "moldova": "MD",
     "taiwan": "TW", "taiwan china": "TW", "chinese taipei": "TW",
+    "中国香港": "HK", "中国台湾": "TW", "中国澳门": "MO",
     "hong kong": "HK", "hongkong": "HK", "hong kong china": "HK", "macau": "MO", "macao": "MO",
     "uae": "AE", "u a e": "AE", "emirates": "AE", "dubai": "AE", "abu dhabi": "AE",
     "ksa": "SA", "saudi": "SA", "czech republic": "CZ", "czechia": "CZ",

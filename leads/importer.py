@@ -153,6 +153,7 @@ def _read_csv(data: bytes, *, max_rows: int | None) -> Table:
         raise UnreadableFile(f"the header row cannot be read: {exc}") from exc
     _check_headers(headers)
     rows = list(_limit(_csv_rows(reader, headers), max_rows))
+    _check_rows(rows)
     return Table(headers=headers, rows=rows, file_format="csv", encoding=encoding)
 
 
@@ -207,15 +208,16 @@ def _read_xlsx(data: bytes, *, max_rows: int | None) -> Table:
         _check_headers(headers)
         rows = []
         for row_number, cells in enumerate(values, start=2):
-            if max_rows is not None and len(rows) >= max_rows:
-                raise UnreadableFile(f"the file has more than {max_rows} rows")
             if not any(cell not in (None, "") for cell in cells):
                 continue
+            if max_rows is not None and len(rows) >= max_rows:
+                raise UnreadableFile(f"the file has more than {max_rows} rows")
             rows.append((row_number, {
                 header: cell for header, cell in zip(headers, cells, strict=False) if header
             }))
     finally:
         workbook.close()
+    _check_rows(rows)
     return Table(headers=headers, rows=rows, file_format="xlsx", encoding="")
 
 
@@ -230,6 +232,11 @@ def _cell_text(cell) -> str:
 def _check_headers(headers: list[str]) -> None:
     if not any(headers):
         raise UnreadableFile("the first row holds no column names")
+
+
+def _check_rows(rows: list) -> None:
+    if not rows:
+        raise UnreadableFile("the file has column names but no rows")
 
 
 def _limit(rows: Iterator, max_rows: int | None) -> Iterator:

@@ -203,7 +203,9 @@ def clean_inquiry(
         if len(values[name]) > limit:
             problems.append(f"{name} is {len(values[name])} characters long (at most {limit})")
     if len(values["message"]) > MAX_MESSAGE:
-        problems.append(f"message is longer than {MAX_MESSAGE} characters")
+        problems.append(
+            f"message is {len(values['message'])} characters long (at most {MAX_MESSAGE})"
+        )
 
     platform = attempt(parse_platform, values["platform"], default_platform)
     email = attempt(parse_email, values["email"]) or ""
