@@ -32,13 +32,18 @@ class ImportForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}),
-                           max_length=10_000)
+    body = forms.CharField(
+        label=_("Note"), max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Add a note for the team")}),
+    )
 
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CompanyStatus.choices)
-    note = forms.CharField(label=_("Why"), required=False, max_length=1000)
+    note = forms.CharField(
+        label=_("Why"), required=False, max_length=1000,
+        widget=forms.TextInput(attrs={"placeholder": _("Why (optional)")}),
+    )
 
 
 class ContactAttemptForm(forms.Form):

@@ -1,0 +1,40 @@
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.db.models import Count
+
+from leads.demo import DEMO_USERS
+from leads.models import Activity, Company, CompanyStatus, Inquiry
+from leads.roles import user_roles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_a_realistic_pipeline_once():
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    text = out.getvalue()
+    assert "demo data: imported" in text
+    for demo in DEMO_USERS:
+        assert f"{demo.username} / {demo.password}" in text
+        user = authenticate(username=demo.username, password=demo.password)
+        assert user is not None and demo.role in user_roles(user)
+
+    inquiries = Inquiry.objects.count()
+    assert 280 <= inquiries <= 330
+    assert Inquiry.objects.values("country").distinct().count() >= 30
+    platforms = dict(Inquiry.objects.values_list("platform").annotate(n=Count("id")))
+    assert {"alibaba", "made-in-china", "email", "web"} <= set(platforms)
+    assert Company.objects.count() < inquiries  # some buyers wrote more than once
+    assert Company.objects.filter(owner__isnull=True).exists()  # a public pool
+    assert Company.objects.filter(owner__username="lily").exists()
+    assert Company.objects.filter(status=CompanyStatus.FAKE).exists()
+    assert Company.objects.filter(status=CompanyStatus.AWAITING_REPLY).exists()
+    assert Activity.objects.filter(kind=Activity.Kind.CONTACT_ATTEMPT).exists()
+
+    again = io.StringIO()
+    call_command("seed_demo", stdout=again)
+    assert "already present" in again.getvalue()
+    assert Inquiry.objects.count() == inquiries
