@@ -71,6 +71,7 @@ def demo_seed(*, seed: int = 7) -> ImportBatch | None:
 @transaction.atomic
 def _work_the_pipeline(users: dict, rng: random.Random) -> None:
     """Give reps companies and history, so every screen has something to show."""
+    now = timezone.now()
     reps = [users["lily"], users["kevin"]]
     manager = users["grace"]
     flow = [CompanyStatus.CONTACTED, CompanyStatus.AWAITING_REPLY, CompanyStatus.REPLIED,
@@ -81,7 +82,11 @@ def _work_the_pipeline(users: dict, rng: random.Random) -> None:
         if index % 5 == 4:
             continue  # stays in the public pool, untouched
         rep = reps[index % 2]
+        first = company.inquiries.order_by("received_at").first()
         services.company_assign(company=company, owner=rep, user=manager)
+        Activity.objects.filter(company=company, kind=Activity.Kind.ASSIGNMENT).update(
+            created_at=first.received_at + timedelta(minutes=rng.randint(5, 90))
+        )
         emails = company.inquiries.exclude(email="").values_list("email", flat=True)
         if any(check_address(email).disposable for email in emails):
             services.company_set_status(
@@ -90,9 +95,10 @@ def _work_the_pipeline(users: dict, rng: random.Random) -> None:
             )
             continue
         steps = rng.choice([0, 1, 2, 2, 2, 3, 3, 4, 5])
-        first = company.inquiries.order_by("received_at").first()
-        moment = first.received_at + timedelta(hours=rng.randint(1, 30))
+        moment = first.received_at + timedelta(hours=rng.randint(2, 30))
         for status in flow[:steps]:
+            if moment > now:
+                break  # a recent inquiry has not got that far yet
             if status in (CompanyStatus.CONTACTED, CompanyStatus.AWAITING_REPLY):
                 channel = ChannelKind.EMAIL if status == CompanyStatus.CONTACTED else rng.choice(
                     [ChannelKind.EMAIL, ChannelKind.WHATSAPP])
@@ -110,7 +116,7 @@ def _work_the_pipeline(users: dict, rng: random.Random) -> None:
             company = services.company_set_status(company=company, status=status, user=rep)
             Activity.objects.filter(company=company, to_status=status).update(created_at=moment)
             moment += timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 12))
-        if steps == 5:
+        if company.status == CompanyStatus.WON:
             Company.objects.filter(pk=company.pk).update(segment=Segment.CURRENT)
-        elif steps >= 3 and rng.random() < 0.3:
+        elif company.status == CompanyStatus.QUOTING and rng.random() < 0.3:
             Company.objects.filter(pk=company.pk).update(segment=Segment.FAVOURITE)

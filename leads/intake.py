@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from email_validator import EmailNotValidError, validate_email
 
 from leads.countries import parse_country
-from leads.mailproviders import is_free_mail
+from leads.mailproviders import is_personal_mail
 
 CANONICAL_FIELDS = (
     "received_at", "platform", "platform_ref", "buyer_name", "company", "country", "email",
@@ -87,7 +87,7 @@ class InquiryData:
         """Which company this inquiry belongs to (see ``leads.models.CompanyKey``)."""
         if self.email:
             domain = self.email_domain
-            return f"email:{self.email}" if is_free_mail(domain) else f"domain:{domain}"
+            return f"email:{self.email}" if is_personal_mail(domain) else f"domain:{domain}"
         for number in (self.phone, self.whatsapp):
             if len(_digits(number)) >= 6:
                 return f"phone:{_digits(number)}"

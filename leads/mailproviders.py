@@ -1,9 +1,11 @@
 """Free-mail providers: their addresses belong to a person, not a company.
 
 Inquiries from a company domain are grouped by domain; from a free-mail
-provider, by address. (The verification step adds an admin-editable list on
+provider or a disposable domain, by address. (The verification step adds an admin-editable list on
 top of these defaults.)
 """
+
+from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 
 FREE_MAIL_DOMAINS = frozenset(
     """
@@ -23,3 +25,9 @@ FREE_MAIL_DOMAINS = frozenset(
 
 def is_free_mail(domain: str) -> bool:
     return domain.lower().rstrip(".") in FREE_MAIL_DOMAINS
+
+
+def is_personal_mail(domain: str) -> bool:
+    """Free-mail or disposable: the address, not the domain, identifies the buyer."""
+    domain = domain.lower().rstrip(".")
+    return domain in FREE_MAIL_DOMAINS or domain in DISPOSABLE_DOMAINS

@@ -32,6 +32,12 @@ def test_company_domains_group_inquiries_free_mail_addresses_do_not():
     assert c.company.domain == ""
 
 
+def test_disposable_addresses_are_not_one_company():
+    a, _ = ingest(email="xkqzt1@mailinator.com", company="Global Trading LLC", message="order")
+    b, _ = ingest(email="pwlmn7@mailinator.com", company="Global Trading LLC", message="order")
+    assert a.company_id != b.company_id
+
+
 def test_inquiry_without_email_groups_by_phone():
     a, _ = ingest(phone="+971 50 123 4567", company="Gulf Pools LLC", message="one")
     b, _ = ingest(whatsapp="+971501234567", message="two")

@@ -5,10 +5,9 @@ Pure: an address in, an ``AddressCheck`` out.
 
 from dataclasses import asdict, dataclass
 
-from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from email_validator import EmailNotValidError, validate_email
 
-from leads.mailproviders import is_free_mail
+from leads.mailproviders import DISPOSABLE_DOMAINS, is_free_mail
 
 ROLE_LOCAL_PARTS = frozenset(
     """
