@@ -54,3 +54,15 @@ def company_detail(*, user, pk: int) -> Company:
         )
         .get(pk=pk)
     )
+
+
+def company_merge_candidates(*, user, company: Company, limit: int = 10) -> QuerySet[Company]:
+    """Visible companies that look like the same buyer: same name, or a shared contact."""
+    values = list(company.channels.values_list("value", flat=True))
+    return (
+        companies_visible_to(user)
+        .exclude(pk=company.pk)
+        .filter(Q(name__iexact=company.name) | Q(channels__value__in=values))
+        .distinct()
+        .order_by("name")[:limit]
+    )

@@ -77,6 +77,8 @@ def company_detail(request, pk: int):
             "note_form": NoteForm(),
             "status_form": StatusForm(initial={"status": company.status}),
             "can_take": company.owner_id is None,
+            "merge_candidates": selectors.company_merge_candidates(user=request.user,
+                                                                   company=company),
             "can_release": company.owner_id == request.user.pk or is_manager(request.user),
         },
     )
@@ -127,6 +129,40 @@ def company_release(request, pk: int):
     services.company_assign(company=company, owner=None, user=request.user)
     messages.success(request, _("%(name)s is back in the public pool.") % {"name": company.name})
     return redirect(company)
+
+
+@login_required
+@require_POST
+def company_merge(request, pk: int):
+    """Fold another visible company (a duplicate of this buyer) into this one."""
+    company = _visible_company(request, pk)
+    other_id = request.POST.get("other", "").strip().lstrip("#")
+    other = (
+        selectors.companies_visible_to(request.user).exclude(pk=company.pk)
+        .filter(pk=int(other_id)).first() if other_id.isdigit() else None
+    )
+    if other is None:
+        messages.error(request, _("Choose a company number you can see, other than this one."))
+    else:
+        services.company_merge(target=company, sources=[other], user=request.user)
+        messages.success(request, _("Merged %(other)s into %(name)s.")
+                         % {"other": other.name, "name": company.name})
+    return redirect(company)
+
+
+@login_required
+@require_POST
+def company_split(request, pk: int):
+    """Move the ticked inquiries to a company of their own."""
+    company = _visible_company(request, pk)
+    ids = [int(v) for v in request.POST.getlist("inquiry") if v.isdigit()]
+    try:
+        new = services.company_split(company=company, inquiry_ids=ids, user=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(company)
+    messages.success(request, _("Split off into %(name)s.") % {"name": new.name})
+    return redirect(new)
 
 
 @login_required

@@ -94,3 +94,24 @@ def test_inbox_query_count_does_not_grow_with_rows(client, rep, django_assert_ma
         response = client.get(reverse("leads:inbox"))
     assert response.status_code == 200
     assert response.content.decode().count('href="/leads/companies/') == 30
+
+
+def test_merge_and_split_from_the_company_page(client, rep, other_rep):
+    first = InquiryFactory(company=CompanyFactory(owner=rep, name="Klar Wasser GmbH"))
+    twin = InquiryFactory(company=CompanyFactory(owner=None, name="klar wasser gmbh"))
+    theirs = InquiryFactory(company=CompanyFactory(owner=other_rep, name="Klar Wasser GmbH"))
+    client.force_login(rep)
+    page = client.get(first.company.get_absolute_url()).content.decode()
+    assert f"#{twin.company.pk} klar wasser gmbh" in page
+    assert f"#{theirs.company.pk}" not in page  # another rep's company is not offered
+    client.post(reverse("leads:company-merge", args=[first.company.pk]),
+                {"other": theirs.company.pk})
+    assert theirs.company.inquiries.count() == 1  # refused: not visible to this rep
+    client.post(reverse("leads:company-merge", args=[first.company.pk]),
+                {"other": twin.company.pk})
+    assert set(first.company.inquiries.values_list("pk", flat=True)) == {first.pk, twin.pk}
+    response = client.post(reverse("leads:company-split", args=[first.company.pk]),
+                           {"inquiry": [twin.pk]})
+    twin.refresh_from_db()
+    assert twin.company_id != first.company_id
+    assert response["Location"] == twin.company.get_absolute_url()
