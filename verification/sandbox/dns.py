@@ -1,0 +1,77 @@
+"""A real DNS server on loopback, serving zones from text, for tests and demos.
+
+Built on dnslib's server: UDP and TCP on the same port. Names with no record
+of any type answer NXDOMAIN; names with records of other types answer NOERROR
+with no answer (NODATA), as a real authoritative server would.
+"""
+
+import threading
+from dataclasses import dataclass, field
+
+from dnslib import QTYPE, RCODE, RR, DNSLabel
+from dnslib.server import BaseResolver, DNSLogger, DNSServer
+
+
+class ZoneResolver(BaseResolver):
+    def __init__(self, zone_text: str):
+        self.records: list[RR] = RR.fromZone(zone_text)
+        self.names = {rr.rname for rr in self.records}
+        self.lock = threading.Lock()
+
+    def resolve(self, request, handler):
+        reply = request.reply()
+        qname, qtype = request.q.qname, QTYPE[request.q.qtype]
+        with self.lock:
+            records = list(self.records)
+        matched = False
+        for rr in records:
+            if rr.rname != qname:
+                continue
+            matched = True
+            if qtype in (QTYPE[rr.rtype], "ANY") or QTYPE[rr.rtype] == "CNAME":
+                reply.add_answer(rr)
+        if not matched:
+            reply.header.rcode = RCODE.NXDOMAIN
+        return reply
+
+    def add(self, zone_text: str) -> None:
+        new = RR.fromZone(zone_text)
+        with self.lock:
+            self.records.extend(new)
+            self.names |= {rr.rname for rr in new}
+
+    def remove(self, name: str) -> None:
+        label = DNSLabel(name)
+        with self.lock:
+            self.records = [rr for rr in self.records if rr.rname != label]
+            self.names.discard(label)
+
+
+@dataclass
+class SandboxDNS:
+    host: str
+    port: int
+    resolver: ZoneResolver
+    servers: list = field(default_factory=list)
+
+    @property
+    def address(self) -> str:
+        """``host:port``, the form LEADQUAL_DNS_SERVERS takes."""
+        return f"{self.host}:{self.port}"
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.stop()
+            server.server.server_close()
+
+
+def start_dns(zone_text: str, *, host: str = "127.0.0.1", port: int = 0) -> SandboxDNS:
+    """Serve ``zone_text`` on ``host`` (UDP and TCP); port 0 picks a free one."""
+    resolver = ZoneResolver(zone_text)
+    logger = DNSLogger(log="-request,-reply,-truncated,-error,-recv,-send,-data", prefix=False)
+    udp = DNSServer(resolver, address=host, port=port, logger=logger)
+    port = udp.server.server_address[1]
+    tcp = DNSServer(resolver, address=host, port=port, tcp=True, logger=logger)
+    for server in (udp, tcp):
+        server.start_thread()
+    return SandboxDNS(host=host, port=port, resolver=resolver, servers=[udp, tcp])
