@@ -1,0 +1,102 @@
+"""Which addresses may the probes connect to? (SSRF guard)
+
+Buyers choose the websites and mail domains we probe, so a hostile inquiry can
+name ``http://169.254.169.254/`` or a domain that resolves to ``10.0.0.5``.
+Only globally routable addresses are allowed, unless an address lies in a
+network explicitly allowed (``LEADQUAL_PROBE_ALLOW_NETWORKS``: tests, demos).
+
+Pure apart from DNS, which goes through the resolver it is given; callers
+connect to the addresses returned here, never resolve the name again (that
+would reopen the door to DNS rebinding).
+"""
+
+import ipaddress
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import dns.exception
+import dns.resolver
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class AddressRefused(Exception):
+    """The host names, or resolves to, an address we must not connect to."""
+
+
+@dataclass(frozen=True)
+class Target:
+    host: str
+    addresses: tuple[str, ...]
+
+
+def parse_networks(value: str) -> list[IPNetwork]:
+    return [ipaddress.ip_network(part.strip(), strict=False)
+            for part in value.split(",") if part.strip()]
+
+
+def literal_address(host: str) -> IPAddress | None:
+    """The IP a host string denotes, in any spelling a browser or libc accepts:
+    ``127.0.0.1``, ``2130706433``, ``0177.0.0.1``, ``0x7f.1``, ``[::1]``."""
+    host = host.strip().strip("[]")
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:
+        # inet_aton takes the legacy decimal/octal/hex/short forms.
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def refusal(address: IPAddress, allow: Iterable[IPNetwork] = ()) -> str | None:
+    """Why ``address`` is off limits, or None if it may be contacted."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        mapped = refusal(address.ipv4_mapped, allow)
+        return f"{address} maps to {mapped}" if mapped else None
+    if any(address in network for network in allow):
+        return None
+    for attribute, label in (
+        ("is_loopback", "loopback"), ("is_link_local", "link-local (cloud metadata lives here)"),
+        ("is_multicast", "multicast"), ("is_unspecified", "unspecified"),
+        ("is_reserved", "reserved"), ("is_private", "private"),
+    ):
+        if getattr(address, attribute):
+            return f"{address} is a {label} address"
+    if not address.is_global:
+        return f"{address} is not a public address"
+    return None
+
+
+def resolve_target(host: str, resolver: dns.resolver.Resolver,
+                   allow: Iterable[IPNetwork] = ()) -> Target:
+    """Addresses of ``host`` that may be contacted; AddressRefused if any may not.
+
+    One private address among public ones refuses the lot: a name that mixes
+    them is either misconfigured or an attack.
+    """
+    allow = list(allow)
+    literal = literal_address(host)
+    if literal is not None:
+        reason = refusal(literal, allow)
+        if reason:
+            raise AddressRefused(reason)
+        return Target(host=host, addresses=(str(literal),))
+    addresses: list[str] = []
+    for rdtype in ("A", "AAAA"):
+        try:
+            addresses += [r.to_text() for r in resolver.resolve(host, rdtype)]
+        except (dns.resolver.NoAnswer, dns.resolver.NXDOMAIN):
+            continue
+        except (dns.exception.Timeout, dns.resolver.NoNameservers) as exc:
+            raise AddressRefused(f"{host} could not be resolved: {exc}") from exc
+    if not addresses:
+        raise AddressRefused(f"{host} has no address")
+    for text in addresses:
+        reason = refusal(ipaddress.ip_address(text), allow)
+        if reason:
+            raise AddressRefused(f"{host} resolves to {text}: {reason}")
+    return Target(host=host, addresses=tuple(addresses))
