@@ -1,0 +1,171 @@
+"""Does the mailbox exist? Ask the domain's mail servers, without sending mail.
+
+EHLO (HELO fallback), MAIL FROM, RCPT TO the address, RCPT TO a made-up
+address on the same domain (a server that accepts both is a catch-all), QUIT.
+Never DATA. Replies are read by their enhanced status code and text, not only
+the first digit. Pure apart from the network: inputs in, ``MailboxCheck`` out.
+"""
+
+import re
+import secrets
+import smtplib
+from dataclasses import asdict, dataclass, field
+
+import dns.resolver
+
+from verification.probes.dns import MailHosts
+from verification.probes.netguard import AddressRefused, IPNetwork, resolve_target
+
+DELIVERABLE, UNDELIVERABLE, RISKY, UNKNOWN = "deliverable", "undeliverable", "risky", "unknown"
+
+_ENHANCED = re.compile(r"^\s*([245]\.\d{1,3}\.\d{1,3})\b")
+_UNKNOWN_USER = re.compile(
+    r"user unknown|unknown user|no such (user|mailbox|recipient)|does not exist|not found|"
+    r"invalid (recipient|mailbox)|recipient rejected|mailbox unavailable|unrouteable", re.I)
+_FULL = re.compile(r"over ?quota|quota exceeded|mailbox (is )?full|insufficient storage", re.I)
+_DISABLED = re.compile(r"disabled|deactivated|inactive|suspended", re.I)
+_GREYLIST = re.compile(r"gr[ae]y ?list|try again later|temporar", re.I)
+
+
+@dataclass
+class Reply:
+    host: str
+    step: str
+    code: int
+    text: str
+
+    @property
+    def enhanced(self) -> str:
+        match = _ENHANCED.match(self.text)
+        return match.group(1) if match else ""
+
+
+@dataclass
+class MailboxCheck:
+    status: str
+    flags: set[str] = field(default_factory=set)
+    reason: str = ""
+    host: str = ""
+    retry: bool = False  # a temporary failure: ask again later
+    replies: list[Reply] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["flags"] = sorted(self.flags)
+        return data
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    helo: str  # our own name; never the buyer's domain
+    mail_from: str  # an address of ours
+    port: int = 25
+    timeout: float = 10.0
+    allow: tuple[IPNetwork, ...] = ()
+
+
+class _Unreachable(Exception):
+    pass
+
+
+def check_mailbox(address: str, mail_hosts: MailHosts, settings: SmtpSettings,
+                  resolver: dns.resolver.Resolver) -> MailboxCheck:
+    """Probe ``address`` on its MX hosts in preference order."""
+    domain = address.rpartition("@")[2]
+    if not mail_hosts.deliverable_by_dns:
+        flag = {"null_mx": "null_mx", "nxdomain": "no_mx", "no_address": "no_mx"}.get(
+            mail_hosts.status)
+        if flag:
+            return MailboxCheck(UNDELIVERABLE, {flag}, mail_hosts.reason)
+        return MailboxCheck(UNKNOWN, set(), mail_hosts.reason, retry=True)
+    replies: list[Reply] = []
+    failures: list[str] = []
+    temporary = False
+    for _, host in mail_hosts.hosts:
+        try:
+            real = _rcpt(host, address, settings, resolver, replies)
+        except _Unreachable as exc:
+            failures.append(f"{host}: {exc}")
+            temporary |= "421" in str(exc)
+            continue
+        verdict = _classify(real)
+        if verdict.status == DELIVERABLE:
+            try:
+                fake = _rcpt(host, f"{secrets.token_hex(10)}@{domain}", settings, resolver,
+                             replies)
+            except _Unreachable as exc:
+                fake = None
+                failures.append(f"{host}: {exc}")
+            if fake is not None and 200 <= fake.code < 300:
+                verdict = MailboxCheck(RISKY, {"catch_all"},
+                                       f"{host} accepts any address at {domain} (catch-all), "
+                                       "so acceptance proves nothing")
+        verdict.host, verdict.replies = host, replies
+        return verdict
+    return MailboxCheck(
+        UNKNOWN, {"smtp_unreachable"}, "no mail server answered: " + "; ".join(failures),
+        retry=temporary, replies=replies,
+    )
+
+
+def _classify(reply: Reply) -> MailboxCheck:
+    code, enhanced, text = reply.code, reply.enhanced, reply.text
+    if 200 <= code < 300:
+        return MailboxCheck(DELIVERABLE, set(), f"{reply.host} accepted the address")
+    if enhanced == "5.2.1" or (code >= 500 and _DISABLED.search(text)):
+        return MailboxCheck(UNDELIVERABLE, {"disabled"}, f"mailbox disabled: {code} {text}")
+    if enhanced in ("4.2.2", "5.2.2") or code == 552 or _FULL.search(text):
+        return MailboxCheck(RISKY, {"full_inbox"}, f"mailbox full: {code} {text}")
+    if code >= 500 and (enhanced in ("5.1.1", "5.1.0", "5.1.10") or _UNKNOWN_USER.search(text)):
+        return MailboxCheck(UNDELIVERABLE, set(), f"no such mailbox: {code} {text}")
+    if 400 <= code < 500:
+        flags = {"greylisted"} if (enhanced.startswith("4.7") or _GREYLIST.search(text)) else set()
+        return MailboxCheck(UNKNOWN, flags, f"temporary refusal: {code} {text}", retry=True)
+    # A 5xx that is not about the mailbox (policy, our address blocked) proves nothing.
+    return MailboxCheck(UNKNOWN, set(), f"refused for another reason: {code} {text}")
+
+
+def _rcpt(host: str, recipient: str, settings: SmtpSettings, resolver, replies) -> Reply:
+    """One connection: greet, MAIL FROM, RCPT TO ``recipient``, QUIT. Never DATA."""
+    try:
+        target = resolve_target(host, resolver, settings.allow)
+    except AddressRefused as exc:
+        raise _Unreachable(str(exc)) from exc
+    last_error = "no address"
+    for ip in target.addresses:
+        smtp = smtplib.SMTP(local_hostname=settings.helo, timeout=settings.timeout)
+        try:
+            code, banner = smtp.connect(ip, settings.port)
+            replies.append(Reply(host, "connect", code, _text(banner)))
+            if code != 220:
+                raise _Unreachable(f"{code} {_text(banner)}")
+            code, text = smtp.ehlo()
+            if not 200 <= code < 300:
+                code, text = smtp.helo()
+            replies.append(Reply(host, "helo", code, _text(text)))
+            code, text = smtp.mail(settings.mail_from)
+            replies.append(Reply(host, "mail", code, _text(text)))
+            if not 200 <= code < 300:
+                raise _Unreachable(f"MAIL FROM refused: {code} {_text(text)}")
+            code, text = smtp.rcpt(recipient)
+            reply = Reply(host, f"rcpt {recipient}", code, _text(text))
+            replies.append(reply)
+            return reply
+        except smtplib.SMTPServerDisconnected as exc:
+            last_error = f"disconnected: {exc}"
+        except (OSError, smtplib.SMTPException) as exc:  # refused, timed out, reset
+            last_error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        finally:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+    raise _Unreachable(last_error)
+
+
+def _text(value: bytes | str) -> str:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    return " ".join(text.split())
+
+
+__all__ = ["SmtpSettings", "MailboxCheck", "check_mailbox"]
