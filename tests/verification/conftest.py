@@ -24,7 +24,7 @@ def resolver(sandbox_dns):
 
 
 MAIL_SERVERS = {  # address -> behaviour; 127.0.11.4 and .6 have no server (refused)
-    "127.0.10.2": Behaviour(users=frozenset({"anna", "jonas"}), disabled=frozenset({"old"}),
+    "127.0.10.2": Behaviour(users=frozenset({"anna", "jonas", "info"}), disabled=frozenset({"old"}),
                             full=frozenset({"busy"})),
     "127.0.10.3": Behaviour(users=frozenset({"anna", "jonas"})),
     "127.0.11.1": Behaviour(catch_all=True),
