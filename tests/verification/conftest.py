@@ -40,15 +40,27 @@ MAIL_SERVERS = {  # address -> behaviour; 127.0.11.4 and .6 have no server (refu
 @pytest.fixture(scope="session")
 def sandbox_smtp():
     """One server per address, all on the same port (the prober has one SMTP port)."""
-    first, *rest = MAIL_SERVERS
-    servers = {first: SandboxSMTP(first, 0, MAIL_SERVERS[first], silence_seconds=5).start()}
-    port = servers[first].port
-    for address in rest:
-        servers[address] = SandboxSMTP(address, port, MAIL_SERVERS[address],
-                                       silence_seconds=5).start()
+    servers = _start_mail_servers()
     yield servers
     for server in servers.values():
         server.stop()
+
+
+def _start_mail_servers(attempts: int = 5) -> dict[str, SandboxSMTP]:
+    first, *rest = MAIL_SERVERS
+    for _ in range(attempts):
+        servers = {first: SandboxSMTP(first, 0, MAIL_SERVERS[first], silence_seconds=5)}
+        port = servers[first].port
+        try:
+            for address in rest:
+                servers[address] = SandboxSMTP(address, port, MAIL_SERVERS[address],
+                                               silence_seconds=5)
+        except OSError:  # that port is taken on another address: pick a new one
+            for server in servers.values():
+                server.server_close()
+            continue
+        return {address: server.start() for address, server in servers.items()}
+    raise RuntimeError("no free port shared by all sandbox mail server addresses")
 
 
 @pytest.fixture
