@@ -10,6 +10,7 @@ Every integration switches on by its variable being set:
 See ``.env.example`` for the full list.
 """
 
+import socket
 import sys
 from pathlib import Path
 
@@ -215,6 +216,49 @@ else:
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 # Unit tests only (tests/conftest.py); never set this in a running deployment.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+# --- Verification probes ------------------------------------------------------
+# All optional: the defaults are the real internet. Tests and the demo point
+# them at the sandbox internet on loopback (`manage.py sandbox_internet`).
+# Resolver for every lookup (MX, website, WHOIS server): "host[:port], ..."; empty = system.
+LEADQUAL_DNS_SERVERS = env.str("LEADQUAL_DNS_SERVERS", default="")
+LEADQUAL_SMTP_PORT = env.int("LEADQUAL_SMTP_PORT", default=25)
+LEADQUAL_HTTP_PORT = env.int("LEADQUAL_HTTP_PORT", default=80)
+LEADQUAL_HTTPS_PORT = env.int("LEADQUAL_HTTPS_PORT", default=443)
+# "host:port" of one WHOIS server for every domain (else IANA's referral per TLD).
+LEADQUAL_WHOIS_SERVER = env.str("LEADQUAL_WHOIS_SERVER", default="")
+# CIDRs the probes may contact although private/loopback (tests and demos only).
+LEADQUAL_PROBE_ALLOW_NETWORKS = env.str("LEADQUAL_PROBE_ALLOW_NETWORKS", default="")
+# Our own name and address in SMTP; never a buyer's domain.
+LEADQUAL_SMTP_HELO = env.str("LEADQUAL_SMTP_HELO", default="") or socket.getfqdn()
+LEADQUAL_SMTP_FROM = env.str("LEADQUAL_SMTP_FROM", default="") or f"verify@{LEADQUAL_SMTP_HELO}"
+# Seconds allowed for each network step (connect, each SMTP reply, each HTTP read).
+LEADQUAL_PROBE_TIMEOUT = env.float("LEADQUAL_PROBE_TIMEOUT", default=10.0)
+# At most this many simultaneous SMTP connections to one mail server, all workers together.
+LEADQUAL_SMTP_MAX_PER_HOST = env.int("LEADQUAL_SMTP_MAX_PER_HOST", default=2)
+# Per-domain results (MX hosts, catch-all, WHOIS) are reused for this long.
+LEADQUAL_DOMAIN_CACHE_SECONDS = env.int("LEADQUAL_DOMAIN_CACHE_SECONDS", default=6 * 3600)
+# A temporary SMTP answer (greylisting, 4xx, 421) is retried after this delay, up to
+# LEADQUAL_SMTP_TRIES tries in all.
+LEADQUAL_SMTP_RETRY_SECONDS = env.int("LEADQUAL_SMTP_RETRY_SECONDS", default=15 * 60)
+LEADQUAL_SMTP_TRIES = env.int("LEADQUAL_SMTP_TRIES", default=3)
+LEADQUAL_WEBSITE_MAX_BYTES = env.int("LEADQUAL_WEBSITE_MAX_BYTES", default=2 * 1024 * 1024)
+# A domain registered fewer than this many days ago is a warning sign.
+LEADQUAL_YOUNG_DOMAIN_DAYS = env.int("LEADQUAL_YOUNG_DOMAIN_DAYS", default=180)
+
+# --- Cache --------------------------------------------------------------------
+# Shared by all processes: Redis when configured, else files under var/. The
+# test process keeps its own in memory (emptied before each test).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}} if TESTING \
+    else {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+         "KEY_PREFIX": "leadqual"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+              "LOCATION": str(VAR_DIR / "cache")}
+    )
+}
 
 # --- Security -----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

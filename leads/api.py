@@ -73,7 +73,9 @@ class InquirySerializer(serializers.ModelSerializer):
         verification = getattr(inquiry, "verification", None)
         if verification is None:
             return None
-        return {"status": verification.status, "email": verification.email_verdict}
+        from leads.exporting import verification_fields
+
+        return verification_fields(verification)
 
 
 class InquiryFilter(filters.FilterSet):

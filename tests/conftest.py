@@ -18,6 +18,45 @@ def pytest_configure(config):
             )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def sandbox_internet():
+    """Every probe of the suite goes to the sandbox internet on loopback, never elsewhere.
+
+    Its settings are put in the environment too, for worker subprocesses.
+    """
+    from tests.sandbox_world import build_world
+    from verification.sandbox.internet import SandboxInternet
+
+    internet = SandboxInternet(build_world(), silence_seconds=5).start()
+    values = {**internet.env(), "LEADQUAL_PROBE_TIMEOUT": "1.0",
+              "LEADQUAL_SMTP_HELO": "probe.leadqual.test",
+              "LEADQUAL_SMTP_FROM": "verify@leadqual.test"}
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    for key, value in values.items():
+        current = getattr(django_settings, key)
+        setattr(django_settings, key, type(current)(value))
+    yield internet
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    internet.stop()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Per-domain results and list versions do not leak from one test to the next."""
+    from django.core.cache import cache
+
+    from verification import lists
+
+    cache.clear()
+    lists._local.clear()
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _eager_tasks(request):
     """Unit tests run tasks in-process; tests marked `worker` use a real worker."""

@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class Verification(models.Model):
-    """Background checks of one inquiry, with their evidence."""
+    """Background checks of one inquiry, with their evidence and the grade."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -12,11 +13,27 @@ class Verification(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    class EmailVerdict(models.TextChoices):
+    class EmailStatus(models.TextChoices):
         UNCHECKED = "", _("Not checked")
-        NONE = "none", _("No email given")
-        INVALID = "invalid", _("Invalid syntax")
-        VALID_SYNTAX = "valid_syntax", _("Valid syntax")
+        DELIVERABLE = "deliverable", _("Deliverable")
+        UNDELIVERABLE = "undeliverable", _("Undeliverable")
+        RISKY = "risky", _("Risky")
+        UNKNOWN = "unknown", _("Unknown")
+
+    class WebsiteStatus(models.TextChoices):
+        UNCHECKED = "", _("Not checked")
+        REACHABLE = "reachable", _("Reachable")
+        UNREACHABLE = "unreachable", _("Unreachable")
+        PARKED = "parked", _("Parked domain")
+        PLACEHOLDER = "placeholder", _("Placeholder page")
+        ERROR = "error", _("HTTP error")
+        NONE = "none", _("No website")
+
+    class Grade(models.TextChoices):
+        A = "A", _("A: genuine and target")
+        B = "B", _("B: genuine, fit unclear")
+        C = "C", _("C: doubtful")
+        D = "D", _("D: likely fake")
 
     inquiry = models.OneToOneField(
         "leads.Inquiry", models.CASCADE, related_name="verification", primary_key=True
@@ -24,19 +41,44 @@ class Verification(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    email_verdict = models.CharField(
-        _("email"), max_length=20, choices=EmailVerdict.choices, blank=True, default=""
+    # Email
+    email_status = models.CharField(
+        _("email"), max_length=15, choices=EmailStatus.choices, blank=True, default="",
+        db_index=True,
     )
+    email_flags = models.JSONField(_("email flags"), default=list, blank=True)
     email_normalized = models.CharField(_("normalised email"), max_length=320, blank=True)
-    is_free_mail = models.BooleanField(_("free-mail provider"), default=False)
-    is_disposable = models.BooleanField(_("disposable domain"), default=False)
-    is_role_account = models.BooleanField(_("role account"), default=False)
+    email_provider = models.CharField(_("mail provider"), max_length=60, blank=True)
+    # Website
+    website_status = models.CharField(
+        _("website"), max_length=15, choices=WebsiteStatus.choices, blank=True, default="",
+        db_index=True,
+    )
+    website_url = models.CharField(_("website checked"), max_length=500, blank=True)
+    website_final_url = models.CharField(_("final URL"), max_length=2000, blank=True)
+    website_title = models.CharField(_("page title"), max_length=500, blank=True)
+    website_description = models.TextField(_("meta description"), blank=True)
+    website_language = models.CharField(_("page language"), max_length=10, blank=True)
+    website_text = models.TextField(_("visible text"), blank=True)
+    domain_match = models.BooleanField(_("email domain matches website"), null=True)
+    # Domain age
+    domain_created = models.DateField(_("domain registered"), null=True, blank=True)
+    # Industry fit, grade
+    fit = models.PositiveSmallIntegerField(_("fit"), null=True, blank=True)
+    fit_matches = models.JSONField(_("matched keywords"), default=list, blank=True)
+    fit_industries = models.JSONField(_("industries"), default=list, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True, db_index=True)
+    grade = models.CharField(
+        _("grade"), max_length=1, choices=Grade.choices, blank=True, db_index=True
+    )
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    retry_at = models.DateTimeField(_("retry scheduled"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("verification")
@@ -45,3 +87,79 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"Verification of inquiry #{self.inquiry_id}: {self.status}"
+
+
+class MailList(models.Model):
+    """Admin-editable lists the email checks use: free-mail domains, role local parts."""
+
+    class Kind(models.TextChoices):
+        FREE_MAIL = "free_mail", _("Free-mail domain")
+        ROLE_ACCOUNT = "role_account", _("Role account (local part)")
+
+    kind = models.CharField(_("list"), max_length=20, choices=Kind.choices)
+    value = models.CharField(_("value"), max_length=253)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mail list entry")
+        verbose_name_plural = _("mail list entries")
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="maillist_unique")]
+        ordering = ["kind", "value"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.value = self.value.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class Industry(models.Model):
+    """A target industry; its keywords decide the fit of a buyer."""
+
+    slug = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    weight = models.FloatField(
+        _("weight"), default=1.0, help_text=_("Multiplies the weight of every keyword.")
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("target industry")
+        verbose_name_plural = _("target industries")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Keyword(models.Model):
+    """A word or phrase in one language. No industry = a negative keyword.
+
+    A trailing ``*`` matches the last word as a prefix (``wasseraufbereitung*``);
+    a leading ``*`` lets the term start inside a word (``*kläranlage``).
+    """
+
+    industry = models.ForeignKey(
+        Industry, models.CASCADE, null=True, blank=True, related_name="keywords"
+    )
+    term = models.CharField(_("keyword or phrase"), max_length=200)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    weight = models.PositiveSmallIntegerField(_("weight"), default=2)
+    negative = models.BooleanField(_("negative"), default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("keyword")
+        verbose_name_plural = _("keywords")
+        constraints = [
+            models.UniqueConstraint(fields=["industry", "term", "language", "negative"],
+                                    name="keyword_unique"),
+        ]
+        ordering = ["industry__name", "language", "term"]
+
+    def __str__(self) -> str:
+        return f"{'-' if self.negative else ''}{self.term} ({self.language})"

@@ -2,11 +2,12 @@ import logging
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from verification.checks import checks_run
 from verification.models import Verification
-from verification.probes.email_address import check_address
 
 log = logging.getLogger(__name__)
 
@@ -36,22 +37,26 @@ def verification_request(*, inquiry_ids: Iterable[int]) -> None:
     transaction.on_commit(enqueue)
 
 
-def verification_run(*, inquiry_id: int) -> Verification | None:
+def verification_run(*, inquiry_id: int, retry: bool = False) -> Verification | None:
     """Run the checks of one inquiry and store the result (idempotent).
 
     The checks run outside any transaction; the save happens under a row lock
-    and is skipped if the inquiry was deleted meanwhile.
+    and is skipped if the inquiry was deleted meanwhile. ``retry``: this run
+    is a scheduled retry after a temporary SMTP answer.
     """
     from leads.models import Inquiry
 
-    inquiry = Inquiry.objects.filter(pk=inquiry_id).only("pk", "email").first()
+    inquiry = (Inquiry.objects.filter(pk=inquiry_id)
+               .only("pk", "email", "website", "company_name", "message", "product").first())
     if inquiry is None:
         log.info("verification.skip inquiry=%s reason=deleted", inquiry_id)
         return None
     Verification.objects.filter(inquiry_id=inquiry_id).update(
         status=Verification.Status.RUNNING, started_at=timezone.now()
     )
-    address = check_address(inquiry.email)
+    outcome = checks_run(email=inquiry.email, website=inquiry.website,
+                         company_name=inquiry.company_name,
+                         message=" ".join(filter(None, (inquiry.product, inquiry.message))))
 
     with transaction.atomic():
         verification = (
@@ -61,18 +66,19 @@ def verification_run(*, inquiry_id: int) -> Verification | None:
             if not Inquiry.objects.filter(pk=inquiry_id).exists():
                 return None
             verification = Verification(inquiry_id=inquiry_id)
+        verification.attempts = (verification.attempts if retry else 0) + 1
+        outcome.apply(verification)
+        verification.retry_at = None
+        if outcome.email.retry and verification.attempts < settings.LEADQUAL_SMTP_TRIES:
+            verification.retry_at = timezone.now() + timedelta(
+                seconds=settings.LEADQUAL_SMTP_RETRY_SECONDS)
         verification.status = Verification.Status.DONE
-        verification.email_verdict = address.verdict
-        verification.email_normalized = address.normalized
-        verification.is_free_mail = address.free_mail
-        verification.is_disposable = address.disposable
-        verification.is_role_account = address.role_account
-        verification.evidence = {"address": address.as_dict()}
         verification.error = ""
-        verification.attempts += 1
-        verification.finished_at = timezone.now()
+        verification.verified_at = timezone.now()
         verification.save()
-    log.info("verification.done inquiry=%s email=%s", inquiry_id, address.verdict)
+    log.info("verification.done inquiry=%s grade=%s email=%s website=%s fit=%s",
+             inquiry_id, verification.grade, verification.email_status,
+             verification.website_status, verification.fit)
     return verification
 
 

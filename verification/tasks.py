@@ -16,9 +16,13 @@ from verification import services
     soft_time_limit=120,
     time_limit=180,
 )
-def verify_inquiry(inquiry_id: int) -> str:
-    verification = services.verification_run(inquiry_id=inquiry_id)
-    return verification.status if verification else "skipped"
+def verify_inquiry(inquiry_id: int, retry: bool = False) -> str:
+    verification = services.verification_run(inquiry_id=inquiry_id, retry=retry)
+    if verification is None:
+        return "skipped"
+    if verification.retry_at:  # a temporary SMTP answer: ask again later
+        verify_inquiry.apply_async((inquiry_id, True), eta=verification.retry_at)
+    return verification.status
 
 
 @shared_task(acks_late=True)

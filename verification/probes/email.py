@@ -5,10 +5,11 @@ disposable or full inbox) and unknown, with ``email_flags`` saying why.
 """
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import dns.resolver
 
-from verification.probes.dns import lookup_mail_hosts
+from verification.probes.dns import MailHosts, lookup_mail_hosts
 from verification.probes.email_address import check_address
 from verification.probes.smtp import (
     DELIVERABLE,
@@ -40,6 +41,14 @@ MAIL_PROVIDERS = (
 )
 
 
+class DomainCache(Protocol):
+    """Per-domain results shared between probes (MX hosts, catch-all)."""
+
+    def get(self, key: str): ...
+
+    def set(self, key: str, value) -> None: ...
+
+
 @dataclass
 class EmailVerdict:
     status: str
@@ -48,6 +57,8 @@ class EmailVerdict:
     provider: str = ""
     retry: bool = False
     evidence: dict = field(default_factory=dict)
+    normalized: str = ""
+    domain: str = ""  # ASCII form
 
 
 def mail_provider(mx_hosts: list[str]) -> tuple[str, bool]:
@@ -59,25 +70,34 @@ def mail_provider(mx_hosts: list[str]) -> tuple[str, bool]:
     return "", True
 
 
-def check_email(address: str, *, resolver: dns.resolver.Resolver,
-                smtp: SmtpSettings) -> EmailVerdict:
-    syntax = check_address(address)
+def check_email(address: str, *, resolver: dns.resolver.Resolver, smtp: SmtpSettings,
+                free_domains: frozenset[str] | None = None,
+                role_parts: frozenset[str] | None = None,
+                cache: DomainCache | None = None) -> EmailVerdict:
+    syntax = check_address(address, free_domains=free_domains, role_parts=role_parts)
     evidence: dict = {"address": syntax.as_dict()}
     if syntax.verdict == "none":
-        return EmailVerdict(UNKNOWN, reason="no email address given", evidence=evidence)
-    if syntax.verdict == "invalid":
-        return EmailVerdict(UNDELIVERABLE, reason=f"not a valid address: {syntax.reason}",
+        return EmailVerdict(UNKNOWN, reason="no email address given",
                             evidence=evidence)
+    if syntax.verdict == "invalid":
+        return EmailVerdict(UNDELIVERABLE,
+                            reason=f"not a valid address: {syntax.reason}", evidence=evidence)
     flags = {flag for flag, on in (("free_provider", syntax.free_mail),
                                    ("disposable", syntax.disposable),
                                    ("role_account", syntax.role_account)) if on}
-    hosts = lookup_mail_hosts(syntax.ascii_domain, resolver)
+    domain = syntax.ascii_domain
+    hosts = _mail_hosts(domain, resolver, cache)
     evidence["dns"] = hosts.as_dict()
     provider, meaningful = mail_provider([host for _, host in hosts.hosts])
-    mailbox = check_mailbox(syntax.normalized, hosts, smtp, resolver)
+    known_catch_all = cache.get(f"catch_all:{domain}") if cache else None
+    mailbox = check_mailbox(syntax.normalized, hosts, smtp, resolver,
+                            known_catch_all=known_catch_all)
+    if cache is not None and mailbox.catch_all is not None and known_catch_all is None:
+        cache.set(f"catch_all:{domain}", mailbox.catch_all)
     evidence["smtp"] = mailbox.as_dict()
     verdict = EmailVerdict(mailbox.status, flags | mailbox.flags, mailbox.reason,
-                           provider=provider, retry=mailbox.retry, evidence=evidence)
+                           provider=provider, retry=mailbox.retry, evidence=evidence,
+                           normalized=syntax.normalized, domain=domain)
     if verdict.status == DELIVERABLE and not meaningful:
         verdict.status = UNKNOWN
         verdict.reason = (f"{provider} accepts any recipient when asked, so its answer does "
@@ -86,3 +106,15 @@ def check_email(address: str, *, resolver: dns.resolver.Resolver,
         verdict.status = RISKY
         verdict.reason = f"disposable address ({syntax.ascii_domain}); {verdict.reason}"
     return verdict
+
+
+def _mail_hosts(domain: str, resolver: dns.resolver.Resolver,
+                cache: DomainCache | None) -> MailHosts:
+    """MX lookup, reused from the cache when the domain was looked up recently."""
+    cached = cache.get(f"mx:{domain}") if cache else None
+    if cached:
+        return MailHosts(**{**cached, "hosts": [tuple(pair) for pair in cached["hosts"]]})
+    hosts = lookup_mail_hosts(domain, resolver)
+    if cache is not None and hosts.status != "error":  # a DNS failure is not a fact to keep
+        cache.set(f"mx:{domain}", hosts.as_dict())
+    return hosts

@@ -34,7 +34,14 @@ class AddressCheck:
         return asdict(self)
 
 
-def check_address(address: str) -> AddressCheck:
+def check_address(address: str, *, free_domains: frozenset[str] | None = None,
+                  role_parts: frozenset[str] | None = None) -> AddressCheck:
+    """Syntax (email-validator, internationalised domains too) and the flags.
+
+    ``free_domains`` and ``role_parts`` are the admin-edited lists; the
+    built-in defaults when not given.
+    """
+    role_parts = ROLE_LOCAL_PARTS if role_parts is None else role_parts
     address = (address or "").strip()
     if not address:
         return AddressCheck(verdict="none", reason="no email address given")
@@ -49,8 +56,8 @@ def check_address(address: str) -> AddressCheck:
         normalized=info.normalized,
         domain=info.domain,
         ascii_domain=domain,
-        free_mail=is_free_mail(domain),
+        free_mail=is_free_mail(domain) if free_domains is None else domain in free_domains,
         disposable=domain in DISPOSABLE_DOMAINS,
-        role_account=local in ROLE_LOCAL_PARTS or local.replace(".", "") in ROLE_LOCAL_PARTS,
+        role_account=local in role_parts or local.replace(".", "") in role_parts,
         reason="syntax valid",
     )

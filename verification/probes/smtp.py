@@ -6,9 +6,11 @@ Never DATA. Replies are read by their enhanced status code and text, not only
 the first digit. Pure apart from the network: inputs in, ``MailboxCheck`` out.
 """
 
+import contextlib
 import re
 import secrets
 import smtplib
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 import dns.resolver
@@ -48,6 +50,7 @@ class MailboxCheck:
     host: str = ""
     retry: bool = False  # a temporary failure: ask again later
     replies: list[Reply] = field(default_factory=list)
+    catch_all: bool | None = None  # what the made-up address showed, when it was asked
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -62,15 +65,30 @@ class SmtpSettings:
     port: int = 25
     timeout: float = 10.0
     allow: tuple[IPNetwork, ...] = ()
+    # gate(address) holds one of the few connection slots of that server (politeness);
+    # it raises an exception to say "busy". None: no cap.
+    gate: Callable[[str], contextlib.AbstractContextManager] | None = None
+
+
+class HostBusy(Exception):
+    """The gate found no free connection slot for this server in time."""
 
 
 class _Unreachable(Exception):
-    pass
+    def __init__(self, message: str, *, temporary: bool = False):
+        super().__init__(message)
+        self.temporary = temporary  # worth asking again later (421, busy)
 
 
 def check_mailbox(address: str, mail_hosts: MailHosts, settings: SmtpSettings,
-                  resolver: dns.resolver.Resolver) -> MailboxCheck:
-    """Probe ``address`` on its MX hosts in preference order."""
+                  resolver: dns.resolver.Resolver, *,
+                  known_catch_all: bool | None = None) -> MailboxCheck:
+    """Probe ``address`` on its MX hosts in preference order.
+
+    ``known_catch_all`` is what an earlier probe of the domain showed: True
+    skips the connection (any address would be accepted), False skips the
+    made-up address.
+    """
     domain = address.rpartition("@")[2]
     if not mail_hosts.deliverable_by_dns:
         flag = {"null_mx": "null_mx", "nxdomain": "no_mx", "no_address": "no_mx"}.get(
@@ -78,6 +96,10 @@ def check_mailbox(address: str, mail_hosts: MailHosts, settings: SmtpSettings,
         if flag:
             return MailboxCheck(UNDELIVERABLE, {flag}, mail_hosts.reason)
         return MailboxCheck(UNKNOWN, set(), mail_hosts.reason, retry=True)
+    if known_catch_all:
+        return MailboxCheck(RISKY, {"catch_all"}, f"{domain} accepts any address (catch-all, "
+                            "seen on an earlier probe), so acceptance proves nothing",
+                            catch_all=True)
     replies: list[Reply] = []
     failures: list[str] = []
     temporary = False
@@ -86,10 +108,12 @@ def check_mailbox(address: str, mail_hosts: MailHosts, settings: SmtpSettings,
             real = _rcpt(host, address, settings, resolver, replies)
         except _Unreachable as exc:
             failures.append(f"{host}: {exc}")
-            temporary |= "421" in str(exc)
+            temporary |= exc.temporary
             continue
         verdict = _classify(real)
-        if verdict.status == DELIVERABLE:
+        if verdict.status == DELIVERABLE and known_catch_all is False:
+            verdict.catch_all = False
+        elif verdict.status == DELIVERABLE:
             try:
                 fake = _rcpt(host, f"{secrets.token_hex(10)}@{domain}", settings, resolver,
                              replies)
@@ -99,7 +123,9 @@ def check_mailbox(address: str, mail_hosts: MailHosts, settings: SmtpSettings,
             if fake is not None and 200 <= fake.code < 300:
                 verdict = MailboxCheck(RISKY, {"catch_all"},
                                        f"{host} accepts any address at {domain} (catch-all), "
-                                       "so acceptance proves nothing")
+                                       "so acceptance proves nothing", catch_all=True)
+            elif fake is not None and fake.code >= 500:
+                verdict.catch_all = False
         verdict.host, verdict.replies = host, replies
         return verdict
     return MailboxCheck(
@@ -131,36 +157,47 @@ def _rcpt(host: str, recipient: str, settings: SmtpSettings, resolver, replies) 
         target = resolve_target(host, resolver, settings.allow)
     except AddressRefused as exc:
         raise _Unreachable(str(exc)) from exc
-    last_error = "no address"
+    last_error, temporary = "no address", False
     for ip in target.addresses:
-        smtp = smtplib.SMTP(local_hostname=settings.helo, timeout=settings.timeout)
+        gate = settings.gate(ip) if settings.gate else contextlib.nullcontext()
         try:
-            code, banner = smtp.connect(ip, settings.port)
-            replies.append(Reply(host, "connect", code, _text(banner)))
-            if code != 220:
-                raise _Unreachable(f"{code} {_text(banner)}")
-            code, text = smtp.ehlo()
-            if not 200 <= code < 300:
-                code, text = smtp.helo()
-            replies.append(Reply(host, "helo", code, _text(text)))
-            code, text = smtp.mail(settings.mail_from)
-            replies.append(Reply(host, "mail", code, _text(text)))
-            if not 200 <= code < 300:
-                raise _Unreachable(f"MAIL FROM refused: {code} {_text(text)}")
-            code, text = smtp.rcpt(recipient)
-            reply = Reply(host, f"rcpt {recipient}", code, _text(text))
-            replies.append(reply)
-            return reply
+            with gate:
+                return _session(host, ip, recipient, settings, replies)
+        except _Unreachable:
+            raise
         except smtplib.SMTPServerDisconnected as exc:
             last_error = f"disconnected: {exc}"
         except (OSError, smtplib.SMTPException) as exc:  # refused, timed out, reset
             last_error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
-        finally:
-            try:
-                smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                smtp.close()
-    raise _Unreachable(last_error)
+        except HostBusy as exc:
+            last_error, temporary = f"not probed: {exc}", True
+    raise _Unreachable(last_error, temporary=temporary)
+
+
+def _session(host: str, ip: str, recipient: str, settings: SmtpSettings, replies) -> Reply:
+    smtp = smtplib.SMTP(local_hostname=settings.helo, timeout=settings.timeout)
+    try:
+        code, banner = smtp.connect(ip, settings.port)
+        replies.append(Reply(host, "connect", code, _text(banner)))
+        if code != 220:
+            raise _Unreachable(f"{code} {_text(banner)}", temporary=400 <= code < 500)
+        code, text = smtp.ehlo()
+        if not 200 <= code < 300:
+            code, text = smtp.helo()
+        replies.append(Reply(host, "helo", code, _text(text)))
+        code, text = smtp.mail(settings.mail_from)
+        replies.append(Reply(host, "mail", code, _text(text)))
+        if not 200 <= code < 300:
+            raise _Unreachable(f"MAIL FROM refused: {code} {_text(text)}")
+        code, text = smtp.rcpt(recipient)
+        reply = Reply(host, f"rcpt {recipient}", code, _text(text))
+        replies.append(reply)
+        return reply
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
 
 
 def _text(value: bytes | str) -> str:
@@ -168,4 +205,4 @@ def _text(value: bytes | str) -> str:
     return " ".join(text.split())
 
 
-__all__ = ["SmtpSettings", "MailboxCheck", "check_mailbox"]
+__all__ = ["SmtpSettings", "MailboxCheck", "HostBusy", "check_mailbox"]

@@ -128,7 +128,8 @@ class SandboxSMTP(socketserver.ThreadingTCPServer):
         return self.server_address[1]
 
     def start(self) -> "SandboxSMTP":
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
         return self
 
     def stop(self) -> None:

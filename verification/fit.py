@@ -1,0 +1,258 @@
+"""Industry fit: is the buyer's business in one of our target industries?
+
+Weighted keywords and phrases per industry and language (admin-edited, see
+``Keyword``) are found in the website text, the company name and the inquiry
+message with one Aho-Corasick pass over the folded text (case and accents
+ignored), on word boundaries where the script has them. Pure: keyword entries
+and texts in, ``FitResult`` out.
+
+How the 0-100 fit is computed (the one place for its weights):
+
+* each distinct keyword found counts ``weight x where`` once, plus a quarter
+  for each repeat (at most four repeats): where = 1.5 in the page title, meta
+  description or company name, 1.0 in the page text, 0.5 in the message (the
+  buyer wrote it; it is a claim, not evidence);
+* an industry's points are multiplied by the industry's weight; the fit uses
+  the best industry plus a third of the others' points;
+* negative keywords (other trades: cosmetics, fashion, ...) subtract their
+  points the same way;
+* fit = 100 x (1 - e^(-points / 7)), then capped below 50 when the evidence is
+  thin: fewer than two distinct keywords of the industry, or all of them
+  mentioned only once in the body text (a menu item, an advert).
+
+So fit >= 50 needs several distinct target words, repeated or in the title,
+name or description: a page about the trade, not a page that mentions it.
+"""
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ahocorasick
+
+SOURCE_FACTOR = {"title": 1.5, "description": 1.5, "company": 1.5, "text": 1.0, "message": 0.5}
+REPEAT_BONUS, MAX_REPEATS = 0.25, 4
+OTHER_INDUSTRIES_SHARE = 1 / 3
+SCALE = 7.0
+THIN_CAP = 45
+SNIPPET_CHARS = 60
+TARGET = 50  # fit >= TARGET: the buyer is shown to be in a target industry
+
+
+@dataclass(frozen=True)
+class KeywordEntry:
+    term: str
+    weight: float
+    industry: str  # slug; "" for a negative keyword
+    language: str = ""
+    industry_weight: float = 1.0
+
+    @property
+    def negative(self) -> bool:
+        return not self.industry
+
+
+@dataclass
+class FitResult:
+    fit: int
+    industries: list[str] = field(default_factory=list)  # best first, those with points
+    matches: list[dict] = field(default_factory=list)
+    negatives: list[dict] = field(default_factory=list)
+    points: float = 0.0
+
+    @property
+    def is_target(self) -> bool:
+        return self.fit >= TARGET
+
+
+# --- Folding with an offset map back to the original text --------------------
+
+_FOLD_CACHE: dict[str, str] = {}
+_SPECIAL = {"ı": "i", "İ": "i", "đ": "d", "Đ": "d", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l",
+            "Ł": "l", "æ": "ae", "œ": "oe", "ё": "е", "Ё": "е", "й": "и", "Й": "и"}
+
+
+def _fold_char(ch: str) -> str:
+    folded = _FOLD_CACHE.get(ch)
+    if folded is None:
+        folded = _SPECIAL.get(ch)
+        if folded is None:
+            decomposed = unicodedata.normalize("NFKD", ch.casefold())
+            folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+            folded = "".join(_SPECIAL.get(c, c) for c in folded)
+        _FOLD_CACHE[ch] = folded
+    return folded
+
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """The folded text and, for each of its characters, the index it came from."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        folded = ch.lower() if ch.isascii() else _fold_char(ch)
+        out.append(folded)
+        index.extend([i] * len(folded))
+    return "".join(out), index
+
+
+def fold(text: str) -> str:
+    return fold_with_map(text)[0]
+
+
+def _spaced(ch: str) -> bool:
+    """Does this character's script separate words with spaces?"""
+    if not ch:
+        return False
+    code = ord(ch)
+    return not (0x2E80 <= code <= 0x9FFF or 0xAC00 <= code <= 0xD7AF or 0x0E00 <= code <= 0x0E7F
+                or 0x3040 <= code <= 0x30FF or 0xF900 <= code <= 0xFAFF)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+# --- The matcher ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Pattern:
+    entry: KeywordEntry
+    left_open: bool  # "*term": may start inside a word
+    right_open: bool  # "term*": may end inside a word
+
+
+class Matcher:
+    """All keywords compiled into one automaton; build once, scan many texts."""
+
+    def __init__(self, entries: Iterable[KeywordEntry]):
+        self.automaton = ahocorasick.Automaton()
+        patterns: dict[str, list[_Pattern]] = defaultdict(list)
+        for entry in entries:
+            term = entry.term.strip()
+            left_open, right_open = term.startswith("*"), term.endswith("*")
+            key = " ".join(fold(term.strip("*")).split())
+            if len(key) < 2:
+                continue
+            patterns[key].append(_Pattern(entry, left_open, right_open))
+        for key, items in patterns.items():
+            self.automaton.add_word(key, (key, tuple(items)))
+        self.size = len(patterns)
+        if patterns:
+            self.automaton.make_automaton()
+
+    def scan(self, folded: str) -> list[tuple[int, int, _Pattern]]:
+        """(start, end, pattern) of every keyword occurrence in already folded text."""
+        if not self.size:
+            return []
+        hits = []
+        for end, (key, items) in self.automaton.iter(folded):
+            start = end - len(key) + 1
+            before = folded[start - 1] if start > 0 else ""
+            after = folded[end + 1] if end + 1 < len(folded) else ""
+            for pattern in items:
+                if (not pattern.left_open and _spaced(key[0]) and _is_word_char(before)):
+                    continue
+                if (not pattern.right_open and _spaced(key[-1]) and _is_word_char(after)):
+                    continue
+                hits.append((start, end + 1, pattern))
+        return hits
+
+
+def _snippet(original: str, index: list[int], start: int, end: int) -> str:
+    lo, hi = index[start], index[end - 1] + 1
+    left = max(0, lo - SNIPPET_CHARS)
+    right = min(len(original), hi + SNIPPET_CHARS)
+    before = " ".join(original[left:lo].split())
+    after = " ".join(original[hi:right].split())
+    return (("…" if left > 0 else "") + before + (" " if before else "") + "[["
+            + original[lo:hi] + "]]" + (" " if after else "") + after
+            + ("…" if right < len(original) else ""))
+
+
+def score_fit(matcher: Matcher, sources: dict[str, str]) -> FitResult:
+    """Fit from texts by source: title, description, text, company, message."""
+    found: dict[tuple[str, str], dict] = {}  # (industry, term) -> match record
+    for source, text in sources.items():
+        if not text or source not in SOURCE_FACTOR:
+            continue
+        folded, index = fold_with_map(text)
+        for start, end, pattern in _outermost(matcher.scan(folded)):
+            entry = pattern.entry
+            record = found.setdefault((entry.industry, entry.term), {
+                "term": entry.term, "industry": entry.industry, "language": entry.language,
+                "weight": entry.weight, "industry_weight": entry.industry_weight,
+                "count": 0, "where": [], "snippet": "", "best_factor": 0.0,
+            })
+            record["count"] += 1
+            if source not in record["where"]:
+                record["where"].append(source)
+            factor = SOURCE_FACTOR[source]
+            if factor > record["best_factor"]:
+                record["best_factor"] = factor
+                record["snippet"] = _snippet(text, index, start, end)
+    by_industry: dict[str, float] = defaultdict(float)
+    distinct: dict[str, int] = defaultdict(int)
+    strong: dict[str, bool] = defaultdict(bool)
+    negative_points = 0.0
+    for record in found.values():
+        repeats = min(record["count"] - 1, MAX_REPEATS)
+        points = record["weight"] * record["best_factor"] * (1 + REPEAT_BONUS * repeats)
+        record["points"] = round(points * record["industry_weight"], 2)
+        if not record["industry"]:
+            negative_points += points
+            continue
+        by_industry[record["industry"]] += points * record["industry_weight"]
+        distinct[record["industry"]] += 1
+        if record["count"] > 1 or record["best_factor"] > 1.0:
+            strong[record["industry"]] = True
+    ranked = sorted(by_industry, key=lambda slug: -by_industry[slug])
+    points = 0.0
+    if ranked:
+        best = ranked[0]
+        points = by_industry[best] + OTHER_INDUSTRIES_SHARE * sum(
+            by_industry[slug] for slug in ranked[1:])
+    points = max(0.0, points - negative_points)
+    fit = round(100 * (1 - math.exp(-points / SCALE)))
+    if ranked and (distinct[ranked[0]] < 2 or not strong[ranked[0]]):
+        fit = min(fit, THIN_CAP)
+    matches = sorted((r for r in found.values() if r["industry"]),
+                     key=lambda r: (-r["points"], r["term"]))
+    negatives = sorted((r for r in found.values() if not r["industry"]),
+                       key=lambda r: (-r["points"], r["term"]))
+    for record in [*matches, *negatives]:
+        record.pop("best_factor", None)
+    return FitResult(fit=fit, industries=ranked, matches=matches[:25],
+                     negatives=negatives[:10], points=round(points, 2))
+
+
+def _outermost(hits):
+    """Drop a hit inside a longer hit of the same industry ("water treatment" within
+    "water treatment plant"): one mention counts once."""
+    hits = sorted(hits, key=lambda h: (h[0], -(h[1] - h[0])))
+    kept: list = []
+    for start, end, pattern in hits:
+        industry = pattern.entry.industry
+        if any(k_start <= start and end <= k_end and k_pattern.entry.industry == industry
+               for k_start, k_end, k_pattern in kept[-20:]):
+            continue
+        kept.append((start, end, pattern))
+    return kept
+
+
+_HIGHLIGHT = re.compile(r"\[\[(.+?)\]\]")
+
+
+def snippet_parts(snippet: str) -> list[tuple[str, bool]]:
+    """Split a snippet into (text, highlighted) parts for templates."""
+    parts, last = [], 0
+    for match in _HIGHLIGHT.finditer(snippet):
+        parts.append((snippet[last:match.start()], False))
+        parts.append((match.group(1), True))
+        last = match.end()
+    parts.append((snippet[last:], False))
+    return [(text, hl) for text, hl in parts if text]

@@ -1,0 +1,130 @@
+"""Admin-edited lists, cached per process and refreshed when an admin saves.
+
+Each list has a version number in the shared cache; a save bumps it, and
+every process rebuilds its copy on the next use (``signals.py``).
+"""
+
+import json
+import threading
+from pathlib import Path
+
+from django.core.cache import cache
+
+from verification.fit import KeywordEntry, Matcher
+
+KEYWORDS_DIR = Path(__file__).resolve().parent / "data" / "keywords"
+INDUSTRIES = {  # slug -> name, as in ../shared/CONTEXT.md
+    "water_treatment": "Water treatment engineering",
+    "fertilizer_water_purification": "Fertilizer and water purification",
+    "river_purification": "Municipal river purification",
+    "aquaculture": "Aquaculture",
+    "organic_agriculture": "Organic agriculture",
+    "oil_fume_purification": "Oil-fume purification",
+    "exhaust_gas_treatment": "Exhaust gas treatment",
+    "purification_engineering": "Purification engineering",
+    "disinfection": "Sterilization and disinfection",
+}
+
+_lock = threading.Lock()
+_local: dict[str, tuple[int, object]] = {}
+
+
+def _version(name: str) -> int:
+    return cache.get(f"lists:{name}:version") or 0
+
+
+def bump(name: str) -> None:
+    key = f"lists:{name}:version"
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=None)
+
+
+def _cached(name: str, build):
+    version = _version(name)
+    with _lock:
+        held = _local.get(name)
+        if held and held[0] == version:
+            return held[1]
+    value = build()
+    with _lock:
+        _local[name] = (version, value)
+    return value
+
+
+def mail_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """(free-mail domains, role-account local parts) as edited by admins."""
+    from verification.models import MailList
+
+    def build():
+        rows = list(MailList.objects.values_list("kind", "value"))
+        return (frozenset(v for k, v in rows if k == MailList.Kind.FREE_MAIL),
+                frozenset(v for k, v in rows if k == MailList.Kind.ROLE_ACCOUNT))
+
+    return _cached("mail", build)
+
+
+def keyword_matcher() -> tuple[Matcher, dict[str, str]]:
+    """The compiled keywords and the industry names by slug."""
+    from verification.models import Industry, Keyword
+
+    def build():
+        industries = {i.pk: i for i in Industry.objects.filter(active=True)}
+        entries = []
+        for row in Keyword.objects.values("term", "weight", "industry_id", "language",
+                                          "negative"):
+            if row["negative"]:
+                entries.append(KeywordEntry(row["term"], row["weight"], "", row["language"]))
+            elif row["industry_id"] in industries:
+                industry = industries[row["industry_id"]]
+                entries.append(KeywordEntry(row["term"], row["weight"], industry.slug,
+                                            row["language"], industry.weight))
+        names = {i.slug: i.name for i in industries.values()}
+        return Matcher(entries), names
+
+    return _cached("keywords", build)
+
+
+def default_keywords() -> list[dict]:
+    """The shipped keyword lists: one JSON file per language in data/keywords/."""
+    rows = []
+    for path in sorted(KEYWORDS_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        language = data.get("language") or path.stem
+        for slug, terms in data.get("industries", {}).items():
+            for term, weight in terms:
+                rows.append({"industry": slug, "term": term, "weight": int(weight),
+                             "language": language, "negative": False})
+        for term, weight in data.get("negative", []):
+            rows.append({"industry": None, "term": term, "weight": int(weight),
+                         "language": language, "negative": True})
+    return rows
+
+
+def keywords_install_defaults(apps=None) -> int:
+    """Create the default industries and keywords that are missing (never overwrites)."""
+    Industry = (apps or _django_apps()).get_model("verification", "Industry")
+    Keyword = (apps or _django_apps()).get_model("verification", "Keyword")
+    industries = {}
+    for slug, name in INDUSTRIES.items():
+        industries[slug], _ = Industry.objects.get_or_create(slug=slug, defaults={"name": name})
+    existing = set(Keyword.objects.values_list("industry__slug", "term", "language", "negative"))
+    new, seen = [], set()
+    for row in default_keywords():
+        key = (row["industry"], row["term"], row["language"], row["negative"])
+        if key in existing or key in seen or (row["industry"] and row["industry"] not in
+                                               industries):
+            continue
+        seen.add(key)
+        new.append(Keyword(industry=industries.get(row["industry"]), term=row["term"],
+                           weight=row["weight"], language=row["language"],
+                           negative=row["negative"]))
+    Keyword.objects.bulk_create(new, batch_size=1000)
+    return len(new)
+
+
+def _django_apps():
+    from django.apps import apps
+
+    return apps

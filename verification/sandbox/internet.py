@@ -1,0 +1,111 @@
+"""The sandbox internet: DNS, mail, web and WHOIS servers on loopback, from a World.
+
+Every server binds inside 127.0.8.0/21 (DNS on 127.0.0.53), so the probes
+need only that network allowed, and the SSRF guard still refuses 127.0.0.1.
+``SandboxInternet.env()`` gives the LEADQUAL_* settings that point the
+probes at it. Used by the tests, the accuracy harness and
+``manage.py sandbox_internet``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from verification.sandbox.dns import SandboxDNS, start_dns
+from verification.sandbox.smtp import Behaviour, SandboxSMTP
+from verification.sandbox.web import ClosingServer, SandboxWeb, SilentServer, Site
+from verification.sandbox.whois import SandboxWhois
+
+ALLOW_NETWORKS = "127.0.8.0/21"
+DNS_HOST = "127.0.0.53"
+WHOIS_HOST = "127.0.14.43"
+
+
+@dataclass
+class World:
+    zone: str = ""
+    mail: dict[str, Behaviour] = field(default_factory=dict)  # address -> behaviour
+    web: dict[str, dict[str, Site]] = field(default_factory=dict)  # address -> host -> site
+    silent: list[str] = field(default_factory=list)  # addresses that accept and never answer
+    whois: dict[str, str] = field(default_factory=dict)  # domain -> WHOIS answer
+    greeting_delay: float = 0.0  # SMTP banner delay (latency)
+
+
+class SandboxInternet:
+    def __init__(self, world: World, *, silence_seconds: float = 30.0):
+        self.world = world
+        self.silence_seconds = silence_seconds
+        self.dns: SandboxDNS | None = None
+        self.mail: dict[str, SandboxSMTP] = {}
+        self.web: dict[str, SandboxWeb] = {}
+        self.others: list = []
+        self.whois: SandboxWhois | None = None
+        self.smtp_port = self.http_port = self.https_port = 0
+
+    def start(self, *, dns_port: int = 0) -> "SandboxInternet":
+        world = self.world
+        self.dns = start_dns(world.zone, host=DNS_HOST, port=dns_port)
+        if world.mail:
+            self.mail, self.smtp_port = _bind_together({
+                address: (lambda a, b: lambda port: SandboxSMTP(
+                    a, port, b, greeting_delay=world.greeting_delay,
+                    silence_seconds=self.silence_seconds))(address, behaviour)
+                for address, behaviour in world.mail.items()
+            })
+        web_addresses = sorted(set(world.web) | set(world.silent))
+        if web_addresses:
+            factories = {}
+            for address in web_addresses:
+                if address in world.silent:
+                    factories[address] = (lambda a: lambda port: SilentServer(
+                        a, port, silence_seconds=self.silence_seconds))(address)
+                else:
+                    factories[address] = (lambda a: lambda port: SandboxWeb(
+                        a, port, world.web[a]))(address)
+            servers, self.http_port = _bind_together(factories)
+            self.web = {a: s for a, s in servers.items() if isinstance(s, SandboxWeb)}
+            self.others += [s for s in servers.values() if not isinstance(s, SandboxWeb)]
+            # Nothing speaks TLS in the sandbox: https connections are closed at once.
+            closers, self.https_port = _bind_together({
+                address: (lambda a: lambda port: ClosingServer(a, port))(address)
+                for address in web_addresses
+            })
+            self.others += list(closers.values())
+        self.whois = SandboxWhois(WHOIS_HOST, 0, world.whois).start()
+        return self
+
+    def env(self) -> dict[str, str]:
+        """The settings that send every probe here."""
+        return {
+            "LEADQUAL_DNS_SERVERS": self.dns.address,
+            "LEADQUAL_SMTP_PORT": str(self.smtp_port or 25),
+            "LEADQUAL_HTTP_PORT": str(self.http_port or 80),
+            "LEADQUAL_HTTPS_PORT": str(self.https_port or 443),
+            "LEADQUAL_WHOIS_SERVER": self.whois.address,
+            "LEADQUAL_PROBE_ALLOW_NETWORKS": ALLOW_NETWORKS,
+        }
+
+    def stop(self) -> None:
+        for server in [*self.mail.values(), *self.web.values(), *self.others, self.whois]:
+            if server is not None:
+                server.stop()
+        if self.dns:
+            self.dns.stop()
+
+
+def _bind_together(factories: dict[str, Callable[[int], object]], attempts: int = 10):
+    """Start one server per address, all on one port (the probes know one port per protocol)."""
+    first, *rest = factories
+    for _ in range(attempts):
+        servers = {first: factories[first](0)}
+        port = servers[first].server_address[1]
+        try:
+            for address in rest:
+                servers[address] = factories[address](port)
+        except OSError:  # that port is taken on another address: try another
+            for server in servers.values():
+                server.server_close()
+            continue
+        for server in servers.values():
+            server.start()
+        return servers, port
+    raise RuntimeError("no free port shared by all sandbox addresses")

@@ -1,0 +1,162 @@
+"""Real HTTP servers on loopback: company sites, parking hosts, broken servers.
+
+One server per 127.x address, all on the same port (the checker has one HTTP
+port); each serves the sites whose names point at its address, by the Host
+header, as shared hosting does. Every request is recorded.
+"""
+
+import socket
+import socketserver
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Route:
+    status: int = 200
+    body: str = ""
+    location: str = ""
+    content_type: str = "text/html; charset=utf-8"
+
+
+@dataclass
+class Site:
+    routes: dict[str, Route] = field(default_factory=dict)  # path -> answer; others 404
+    any_path: bool = False  # answer "/" for every path (parking hosts, some SPAs)
+    delay: float = 0.0  # seconds before answering
+    oversized: int = 0  # stream this many bytes of HTML instead
+
+
+def page(title: str, body_text: str, *, description: str = "", lang: str = "",
+         links: int = 6) -> str:
+    """A plausible HTML page whose visible text is ``body_text`` (blocks split on newlines)."""
+    import html
+
+    blocks = "\n".join(f"<p>{html.escape(line)}</p>" for line in body_text.splitlines()
+                       if line.strip())
+    nav = "".join(f'<a href="/page{i}">link {i}</a> ' for i in range(links))
+    meta = f'<meta name="description" content="{html.escape(description)}">' if description else ""
+    lang_attr = f' lang="{lang}"' if lang else ""
+    return (f"<!doctype html><html{lang_attr}><head><meta charset=\"utf-8\">"
+            f"<title>{html.escape(title)}</title>{meta}"
+            "<style>body{font-family:sans-serif}</style>"
+            "<script>var tracking = 'not visible text';</script></head>"
+            f"<body><nav style=\"display:none\">{nav}</nav>{blocks}</body></html>")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "SandboxHTTP/1.0"
+
+    def log_message(self, format, *args):  # noqa: A002 - quiet
+        pass
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        server: SandboxWeb = self.server  # type: ignore[assignment]
+        host = (self.headers.get("Host") or "").rsplit(":", 1)[0].lower().rstrip(".")
+        with server.lock:
+            server.requests.append((host, self.path))
+        site = server.sites.get(host)
+        if site is None:
+            return self._send(Route(404, "<html><body>No such site here.</body></html>"))
+        if site.delay:
+            time.sleep(site.delay)
+        if site.oversized and self.path == "/":
+            return self._stream(site.oversized)
+        route = site.routes.get(self.path)
+        if route is None and site.any_path:
+            route = site.routes.get("/")
+        if route is None:
+            route = Route(404, "<html><head><title>404 Not Found</title></head>"
+                          "<body><h1>Not Found</h1></body></html>")
+        return self._send(route)
+
+    def _send(self, route: Route) -> None:
+        charset = route.content_type.partition("charset=")[2] or "utf-8"
+        body = route.body.encode(charset)
+        self.send_response(route.status)
+        if route.location:
+            self.send_header("Location", route.location)
+        self.send_header("Content-Type", route.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _stream(self, size: int) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        line = b"<p>Water treatment plants built by us, project number 1234.</p>\n"
+        chunk = line * (65536 // len(line))
+        sent = 0
+        try:
+            while sent < size:
+                part = chunk[: size - sent]
+                self.wfile.write(part)
+                sent += len(part)
+        except OSError:  # the client stopped reading, as it should
+            pass
+
+
+class SandboxWeb(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host: str, port: int, sites: dict[str, Site]):
+        self.sites = sites
+        self.requests: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+        super().__init__((host, port), _Handler)
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def start(self) -> "SandboxWeb":
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+class _Silent(socketserver.BaseRequestHandler):
+    def handle(self):
+        time.sleep(self.server.silence_seconds)  # type: ignore[attr-defined]
+
+
+class SilentServer(socketserver.ThreadingTCPServer):
+    """Accepts connections and never says a word (a hung server)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, host: str, port: int, *, silence_seconds: float = 30.0):
+        self.silence_seconds = silence_seconds
+        super().__init__((host, port), _Silent)
+
+    def start(self) -> "SilentServer":
+        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+
+class _Closing(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request.shutdown(socket.SHUT_RDWR)
+
+
+class ClosingServer(SilentServer):
+    """Accepts and closes at once: a port where no TLS site answers."""
+
+    def __init__(self, host: str, port: int):
+        socketserver.ThreadingTCPServer.__init__(self, (host, port), _Closing)
