@@ -14,3 +14,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("leadqual")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def worker_command(*, concurrency: int, hostname: str = "leadqual@%h",
+                   loglevel: str = "INFO") -> list[str]:
+    """The command line of a worker: threads, because verification waits on the network."""
+    import sys
+
+    return [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "threads",
+            "--concurrency", str(concurrency), "--without-mingle", "--without-gossip",
+            "--loglevel", loglevel, "--hostname", hostname]

@@ -236,6 +236,8 @@ LEADQUAL_SMTP_FROM = env.str("LEADQUAL_SMTP_FROM", default="") or f"verify@{LEAD
 LEADQUAL_PROBE_TIMEOUT = env.float("LEADQUAL_PROBE_TIMEOUT", default=10.0)
 # At most this many simultaneous SMTP connections to one mail server, all workers together.
 LEADQUAL_SMTP_MAX_PER_HOST = env.int("LEADQUAL_SMTP_MAX_PER_HOST", default=2)
+# Threads per worker process: verification mostly waits on the network.
+LEADQUAL_WORKER_CONCURRENCY = env.int("LEADQUAL_WORKER_CONCURRENCY", default=8)
 # Per-domain results (MX hosts, catch-all, WHOIS) are reused for this long.
 LEADQUAL_DOMAIN_CACHE_SECONDS = env.int("LEADQUAL_DOMAIN_CACHE_SECONDS", default=6 * 3600)
 # A temporary SMTP answer (greylisting, 4xx, 421) is retried after this delay, up to

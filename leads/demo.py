@@ -59,7 +59,8 @@ def demo_seed(*, seed: int = 7) -> ImportBatch | None:
     users = demo_users_create()
     if ImportBatch.objects.filter(source=ImportBatch.Source.DEMO).exists():
         return None
-    rows = demo_rows(now=timezone.now(), seed=seed)
+    rows = [{k: v for k, v in row.items() if not k.startswith("_")}
+            for row in demo_rows(now=timezone.now(), seed=seed)]
     table = Table(headers=list(rows[0]), rows=[(n, row) for n, row in enumerate(rows, start=2)],
                   file_format="demo", encoding="")
     batch = services.inquiries_import(table=table, preset=GENERIC,

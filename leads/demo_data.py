@@ -156,6 +156,7 @@ def _phone(rng: random.Random, code: str) -> str:
 
 
 def demo_rows(*, now: datetime, seed: int = 7) -> list[dict[str, str]]:
+    """Import rows; the key ``_truth`` (industry, "fake" or "pool") is not a column."""
     rng = random.Random(seed)
     rows: list[dict[str, str]] = []
     serial = iter(range(1, 10_000))
@@ -190,7 +191,8 @@ def demo_rows(*, now: datetime, seed: int = 7) -> list[dict[str, str]]:
                              company=company, email=email, phone=_phone(rng, code),
                              whatsapp=_phone(rng, code) if rng.random() < 0.3 else "",
                              website="" if free else f"https://www.{domain}",
-                             product=rng.choice(products), message=message, visit=visit))
+                             product=rng.choice(products), message=message, visit=visit,
+                             truth=industry))
     for index in range(30):  # obvious fakes: disposable mail, gibberish, phishing, SEO spam
         country, code, *_ = COUNTRIES[rng.randrange(len(COUNTRIES))]
         gibberish = "".join(rng.choice("qwrtzpsdfgklmnbvcx") for _ in range(7))
@@ -198,7 +200,7 @@ def demo_rows(*, now: datetime, seed: int = 7) -> list[dict[str, str]]:
                          company=rng.choice(["", "Global Trading LLC", gibberish.upper()]),
                          email=f"{gibberish}{index}@{rng.choice(FAKE_DOMAINS)}", phone="",
                          whatsapp="", website="", product=rng.choice(["", "all products"]),
-                         message=rng.choice(FAKE_MESSAGES), visit=0))
+                         message=rng.choice(FAKE_MESSAGES), visit=0, truth="fake"))
     for index in range(3):  # no email, reachable by phone / WhatsApp only
         country, code, tld, firsts, lasts = COUNTRIES[index * 5]
         number = _phone(rng, code)
@@ -206,13 +208,14 @@ def demo_rows(*, now: datetime, seed: int = 7) -> list[dict[str, str]]:
                          person=f"{rng.choice(firsts)} {rng.choice(lasts)}",
                          company=f"{rng.choice(lasts)} Pool Services", email="", phone=number,
                          whatsapp=number, website="", product="UV sterilizer 40W for pools",
-                         message="Please WhatsApp me the price for pool UV sterilizers.", visit=0))
+                         message="Please WhatsApp me the price for pool UV sterilizers.", visit=0,
+                         truth="pool"))
     return rows
 
 
 def _row(rng: random.Random, now: datetime, serial: int, *, country: str, person: str,
          company: str, email: str, phone: str, whatsapp: str, website: str, product: str,
-         message: str, visit: int) -> dict[str, str]:
+         message: str, visit: int, truth: str) -> dict[str, str]:
     platform = rng.choices(["alibaba", "made-in-china", "email", "web"], [40, 30, 20, 10])[0]
     ref = {"alibaba": f"AL{2025000000 + serial:010d}", "made-in-china": f"MIC{300000000 + serial}"}
     received = now - timedelta(days=rng.uniform(0, 120), hours=visit * 30)
@@ -230,4 +233,5 @@ def _row(rng: random.Random, now: datetime, serial: int, *, country: str, person
         "product": product,
         "quantity": rng.choice(QUANTITIES) if product else "",
         "message": message,
+        "_truth": truth,  # the industry or "fake": for the demo's sandbox internet, not imported
     }

@@ -25,6 +25,9 @@ MAIL_SERVERS = {  # address -> behaviour; 127.0.11.4 and .6 have no server (refu
     "127.0.11.7": Behaviour(on_connect="silence"),
     "127.0.11.8": Behaviour(users=frozenset({"ana"}), ehlo=False),
     "127.0.11.9": Behaviour(users=frozenset({"ana"}), max_recipients=1),
+    # Slow to greet: the per-host connection cap is measured here.
+    "127.0.11.10": Behaviour(users=frozenset(f"user{n}" for n in range(100)),
+                             greeting_delay=0.3),
 }
 
 KLARWASSER = page(

@@ -41,16 +41,18 @@ class SandboxInternet:
         self.whois: SandboxWhois | None = None
         self.smtp_port = self.http_port = self.https_port = 0
 
-    def start(self, *, dns_port: int = 0) -> "SandboxInternet":
+    def start(self, *, ports: dict[str, int] | None = None) -> "SandboxInternet":
+        """Start every server; ``ports`` fixes dns/smtp/http/https/whois ports (else free ones)."""
         world = self.world
-        self.dns = start_dns(world.zone, host=DNS_HOST, port=dns_port)
+        ports = ports or {}
+        self.dns = start_dns(world.zone, host=DNS_HOST, port=ports.get("dns", 0))
         if world.mail:
             self.mail, self.smtp_port = _bind_together({
                 address: (lambda a, b: lambda port: SandboxSMTP(
                     a, port, b, greeting_delay=world.greeting_delay,
                     silence_seconds=self.silence_seconds))(address, behaviour)
                 for address, behaviour in world.mail.items()
-            })
+            }, port=ports.get("smtp", 0))
         web_addresses = sorted(set(world.web) | set(world.silent))
         if web_addresses:
             factories = {}
@@ -61,16 +63,16 @@ class SandboxInternet:
                 else:
                     factories[address] = (lambda a: lambda port: SandboxWeb(
                         a, port, world.web[a]))(address)
-            servers, self.http_port = _bind_together(factories)
+            servers, self.http_port = _bind_together(factories, port=ports.get("http", 0))
             self.web = {a: s for a, s in servers.items() if isinstance(s, SandboxWeb)}
             self.others += [s for s in servers.values() if not isinstance(s, SandboxWeb)]
             # Nothing speaks TLS in the sandbox: https connections are closed at once.
             closers, self.https_port = _bind_together({
                 address: (lambda a: lambda port: ClosingServer(a, port))(address)
                 for address in web_addresses
-            })
+            }, port=ports.get("https", 0))
             self.others += list(closers.values())
-        self.whois = SandboxWhois(WHOIS_HOST, 0, world.whois).start()
+        self.whois = SandboxWhois(WHOIS_HOST, ports.get("whois", 0), world.whois).start()
         return self
 
     def env(self) -> dict[str, str]:
@@ -92,11 +94,14 @@ class SandboxInternet:
             self.dns.stop()
 
 
-def _bind_together(factories: dict[str, Callable[[int], object]], attempts: int = 10):
-    """Start one server per address, all on one port (the probes know one port per protocol)."""
+def _bind_together(factories: dict[str, Callable[[int], object]], *, port: int = 0,
+                   attempts: int = 10):
+    """Start one server per address, all on one port (the probes know one port per protocol).
+
+    ``port`` 0 picks a free one (retrying when it is taken on another address)."""
     first, *rest = factories
-    for _ in range(attempts):
-        servers = {first: factories[first](0)}
+    for _ in range(attempts if not port else 1):
+        servers = {first: factories[first](port)}
         port = servers[first].server_address[1]
         try:
             for address in rest:

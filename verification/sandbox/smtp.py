@@ -21,6 +21,7 @@ class Behaviour:
     disabled: frozenset[str] = frozenset()  # 550 5.2.1
     max_recipients: int = 100  # per connection, then 452 4.5.3
     ehlo: bool = True  # False: 502 to EHLO, HELO only
+    greeting_delay: float = 0.0  # seconds before the banner (a slow server)
 
 
 @dataclass
@@ -46,7 +47,7 @@ class _Handler(socketserver.StreamRequestHandler):
             recorder.open_now += 1
             recorder.open_max = max(recorder.open_max, recorder.open_now)
         try:
-            time.sleep(server.greeting_delay)
+            time.sleep(max(server.greeting_delay, behaviour.greeting_delay))
             if behaviour.on_connect == "silence":
                 time.sleep(server.silence_seconds)
                 return

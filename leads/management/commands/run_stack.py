@@ -1,5 +1,6 @@
 """Run web, worker and beat together on this machine (what `make run` starts)."""
 
+import argparse
 import os
 import signal
 import subprocess
@@ -9,6 +10,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from config.celery_app import worker_command
 from leads.demo import DEMO_USERS
 
 
@@ -17,20 +19,32 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--addr", default=os.environ.get("LEADQUAL_ADDR", "127.0.0.1:8000"))
-        parser.add_argument("--concurrency", type=int, default=4)
+        parser.add_argument(
+            "--sandbox", action=argparse.BooleanOptionalAction,
+            default=not settings.LEADQUAL_DNS_SERVERS,
+            help="verify against the demo's sandbox internet on loopback (default when no "
+                 "LEADQUAL_DNS_SERVERS is configured)")
+        parser.add_argument("--concurrency", type=int,
+                            default=settings.LEADQUAL_WORKER_CONCURRENCY)
 
-    def handle(self, *args, addr: str, concurrency: int, **options):
+    def handle(self, *args, addr: str, concurrency: int, sandbox: bool, **options):
         python = sys.executable
+        env = dict(os.environ)
+        internet = None
+        if sandbox:
+            from verification.sandbox.demo_world import demo_world
+            from verification.sandbox.internet import SandboxInternet
+
+            internet = SandboxInternet(demo_world()).start()
+            env.update(internet.env())
         broker = "Redis" if settings.REDIS_URL else f"embedded ({settings.BROKER_DIR})"
         commands = {
             "web": [python, "manage.py", "runserver", addr, "--noreload"],
-            "worker": [python, "-m", "celery", "-A", "config", "worker", "--pool", "threads",
-                       "--concurrency", str(concurrency), "--without-mingle", "--without-gossip",
-                       "--loglevel", "INFO", "--hostname", "leadqual@%h"],
+            "worker": worker_command(concurrency=concurrency),
             "beat": [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
                      "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
         }
-        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR)
+        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env)
                      for name, cmd in commands.items()}
         time.sleep(2)
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
@@ -38,6 +52,8 @@ class Command(BaseCommand):
             "",
             f"  Leadqual is running at http://{addr}/",
             f"  database: {engine}   broker: {broker}",
+            "  verification: " + ("the demo's sandbox internet on loopback (offline)"
+                                  if internet else "the real internet"),
             "  demo logins (username / password):",
             *(f"    {u.username:<8} / {u.password:<16} {u.role}" for u in DEMO_USERS),
             "  Ctrl-C stops web, worker and beat.",
@@ -60,3 +76,5 @@ class Command(BaseCommand):
                     process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
                     process.kill()
+            if internet:
+                internet.stop()
