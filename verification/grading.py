@@ -87,15 +87,17 @@ def grade_inquiry(s: Signals) -> Grade:
         say(f"email is risky: {_short(s.email_reason)}", BAD, "email:risky")
     else:
         say(f"mailbox could not be confirmed: {_short(s.email_reason)}", INFO)
+    catch_all_said = "catch-all" in (s.email_reason or "") and s.email_status == "risky"
     for flag, text, effect in (
         ("disposable", "disposable (throw-away) email address", BAD),
-        ("catch_all", "the mail server accepts any address (catch-all)", INFO),
+        ("catch_all", "" if catch_all_said else "the mail server accepts any address (catch-all)",
+         INFO),
         ("full_inbox", "mailbox is full", BAD),
         ("free_provider", "free-mail address, not a company domain", INFO),
         ("role_account", "shared role address (info@, sales@, ...)", INFO),
         ("greylisted", "mail server asked us to try later (greylisting); retry scheduled", INFO),
     ):
-        if flag in flags:
+        if flag in flags and text:
             say(text, effect, f"flag:{flag}" if f"flag:{flag}" in WEIGHTS else None)
 
     # Website
@@ -138,11 +140,11 @@ def grade_inquiry(s: Signals) -> Grade:
 
     # Fit
     if s.fit is not None:
-        names = " and ".join(s.fit_industries[:2])
+        names = "; ".join(s.fit_industries[:2])
         if s.fit >= 50:
             say(f"business is in a target industry: {names} (fit {s.fit})", GOOD, "fit:target")
             score += WEIGHTS["fit:per_point_over_50"] * (s.fit - 50)
-        elif names:
+        elif names and s.fit >= 15:
             say(f"target industry not shown: mentions {names} only in passing (fit {s.fit})",
                 INFO)
         else:
