@@ -98,7 +98,10 @@ def check_email(address: str, *, resolver: dns.resolver.Resolver, smtp: SmtpSett
     verdict = EmailVerdict(mailbox.status, flags | mailbox.flags, mailbox.reason,
                            provider=provider, retry=mailbox.retry, evidence=evidence,
                            normalized=syntax.normalized, domain=domain)
-    if verdict.status == DELIVERABLE and not meaningful:
+    if not meaningful and (verdict.status == DELIVERABLE or verdict.flags == flags | {"catch_all"}):
+        # Accepting a made-up address is how this provider always answers: not a catch-all
+        # of the domain, and not proof of the mailbox either.
+        verdict.flags.discard("catch_all")
         verdict.status = UNKNOWN
         verdict.reason = (f"{provider} accepts any recipient when asked, so its answer does "
                           "not show that the mailbox exists")
