@@ -8,6 +8,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -150,3 +151,71 @@ def test_embedded_broker_with_a_real_worker(tmp_path):
     assert all(row["grade"] in "ABCD" and row["reasons"] for row in rows)
     assert not list((tmp_path / "broker" / "queue").iterdir())
     assert (tmp_path / "var" / "leadqual.sqlite3").exists()
+
+
+@pytest.mark.worker
+def test_verify_inquiries_wait_without_a_running_worker(tmp_path):
+    """Bare machine, no worker running: `verify_inquiries --all --wait` does the work itself."""
+    env = _base_env(LEADQUAL_VAR_DIR=str(tmp_path / "var"),
+                    LEADQUAL_BROKER_DIR=str(tmp_path / "broker"))
+
+    def manage(*args) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=180)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    manage("migrate", "--noinput")
+    manage("import_inquiries", str(write_csv(tmp_path / "generic.csv", GENERIC, "utf-8")))
+    done = manage("verify_inquiries", "--all", "--wait", "--timeout", "120")
+    assert "queued 3 inquiries" in done.stdout
+    assert "no worker is running: starting one" in done.stdout
+    assert "3/3" in done.stderr  # the progress bar, with counts
+    assert re.search(r"^grade\s+.*[ABCD] \d", done.stdout, re.M)  # the summary table
+    rows = json.loads(manage("export_inquiries", "--format", "json").stdout)
+    assert all(row["verified_at"] and row["grade"] for row in rows)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_bulk_run_with_two_workers_keeps_the_per_host_cap_and_never_sends_data(
+        sandbox_internet, tmp_path):
+    """Two worker processes x 4 threads verify 24 inquiries at one slow mail server."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set (CI sets it; see .ci/run)")
+    import redis
+
+    from leads.models import Inquiry
+    from tests.factories import CompanyFactory, InquiryFactory
+    from verification.services import verification_request
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    server = sandbox_internet.mail["127.0.11.10"]
+    server.recorder.open_max = 0
+    server.recorder.commands.clear()
+    company = CompanyFactory(domain="slowmx.example")
+    inquiries = [InquiryFactory(company=company, email=f"user{n}@slowmx.example", website="",
+                                platform_ref=f"BULK{n}") for n in range(24)]
+    env = _base_env(DATABASE_URL=_database_url(), REDIS_URL=settings.REDIS_URL,
+                    LEADQUAL_SMTP_MAX_PER_HOST="2", LEADQUAL_PROBE_TIMEOUT="5")
+    logs = [tmp_path / f"worker{n}.log" for n in range(2)]
+    workers = []
+    for log in logs:
+        worker = _start_worker(env, log)
+        workers.append(worker)
+    try:
+        verification_request(inquiry_ids=[i.pk for i in inquiries])  # autocommit: sent now
+        ids = [i.pk for i in inquiries]
+        _wait_for(lambda: Verification.objects.filter(inquiry_id__in=ids,
+                                                      verified_at__isnull=False).count() == 24,
+                  timeout=120, log=logs[0])
+    finally:
+        for worker in workers:
+            _stop(worker)
+    statuses = set(Verification.objects.filter(inquiry__in=Inquiry.objects.filter(
+        pk__in=ids)).values_list("email_status", flat=True))
+    assert statuses == {"deliverable"}
+    assert all("verify_inquiry" in log.read_text() for log in logs)  # both did work
+    assert server.recorder.connections >= 24
+    assert server.recorder.open_max == 2  # 8 threads in 2 processes, never 3 connections
+    assert not any(c.upper().startswith("DATA") for c in server.recorder.commands)
