@@ -17,8 +17,8 @@ How the 0-100 fit is computed (the one place for its weights):
 * negative keywords (other trades: cosmetics, fashion, ...) subtract their
   points the same way;
 * fit = 100 x (1 - e^(-points / 7)), then capped below 50 when the evidence is
-  thin: fewer than two distinct keywords of the industry, or all of them
-  mentioned only once in the body text (a menu item, an advert).
+  thin: fewer than two distinct keywords of the industry, or fewer than four
+  that are all mentioned only once in the body text (a menu item, an advert).
 
 So fit >= 50 needs several distinct target words, repeated or in the title,
 name or description: a page about the trade, not a page that mentions it.
@@ -38,6 +38,7 @@ REPEAT_BONUS, MAX_REPEATS = 0.25, 4
 OTHER_INDUSTRIES_SHARE = 1 / 3
 SCALE = 7.0
 THIN_CAP = 45
+BROAD = 4  # this many distinct keywords of one industry are not a passing mention
 SNIPPET_CHARS = 60
 TARGET = 50  # fit >= TARGET: the buyer is shown to be in a target industry
 
@@ -117,6 +118,20 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+# Arabic writes "and", "for", "with", "as", "so" as one letter joined to the next word:
+# "لمعالجة المياه" is "for water treatment". Such a letter may precede a keyword.
+_ARABIC_PROCLITICS = frozenset("وفبلك")
+
+
+def _left_boundary(folded: str, start: int, key: str) -> bool:
+    before = folded[start - 1] if start > 0 else ""
+    if not _is_word_char(before):
+        return True
+    if "\u0600" <= key[0] <= "\u06ff" and before in _ARABIC_PROCLITICS:
+        return start < 2 or not _is_word_char(folded[start - 2])
+    return False
+
+
 # --- The matcher ----------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -152,10 +167,10 @@ class Matcher:
         hits = []
         for end, (key, items) in self.automaton.iter(folded):
             start = end - len(key) + 1
-            before = folded[start - 1] if start > 0 else ""
             after = folded[end + 1] if end + 1 < len(folded) else ""
+            left_ok = not _spaced(key[0]) or _left_boundary(folded, start, key)
             for pattern in items:
-                if (not pattern.left_open and _spaced(key[0]) and _is_word_char(before)):
+                if not pattern.left_open and not left_ok:
                     continue
                 if (not pattern.right_open and _spaced(key[-1]) and _is_word_char(after)):
                     continue
@@ -211,6 +226,7 @@ def score_fit(matcher: Matcher, sources: dict[str, str]) -> FitResult:
         if record["count"] > 1 or record["best_factor"] > 1.0:
             strong[record["industry"]] = True
     ranked = sorted(by_industry, key=lambda slug: -by_industry[slug])
+    # Thin evidence: one keyword, or a few each said once in the body (a menu, an advert).
     points = 0.0
     if ranked:
         best = ranked[0]
@@ -218,7 +234,8 @@ def score_fit(matcher: Matcher, sources: dict[str, str]) -> FitResult:
             by_industry[slug] for slug in ranked[1:])
     points = max(0.0, points - negative_points)
     fit = round(100 * (1 - math.exp(-points / SCALE)))
-    if ranked and (distinct[ranked[0]] < 2 or not strong[ranked[0]]):
+    if ranked and (distinct[ranked[0]] < 2
+                   or (not strong[ranked[0]] and distinct[ranked[0]] < BROAD)):
         fit = min(fit, THIN_CAP)
     matches = sorted((r for r in found.values() if r["industry"]),
                      key=lambda r: (-r["points"], r["term"]))

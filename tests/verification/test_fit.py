@@ -15,6 +15,7 @@ ENTRIES = [
     KeywordEntry("*abwasserbehandlung*", 3, "water", "de"),
     KeywordEntry("wasseraufbereitung*", 3, "water", "de"),
     KeywordEntry("水处理", 3, "water", "zh"), KeywordEntry("污水处理", 3, "water", "zh"),
+    KeywordEntry("معالجة المياه", 3, "water", "ar"),
     KeywordEntry("ras", 2, "aqua"), KeywordEntry("shrimp farm", 3, "aqua"),
     KeywordEntry("cosmetics", 3, ""), KeywordEntry("lipstick", 3, ""),
 ]
@@ -90,3 +91,16 @@ def test_snippets_highlight_the_keyword(matcher):
 
 def test_no_keywords_no_fit():
     assert score_fit(Matcher([]), {"text": "anything"}).fit == 0
+
+
+def test_arabic_keywords_match_after_a_joined_preposition(matcher):
+    # "لمعالجة المياه": "for water treatment", the preposition written onto the word.
+    assert [m["term"] for m in fit(matcher, text="شركة النقاء لمعالجة المياه").matches] == [
+        "معالجة المياه"]
+    assert fit(matcher, text="شركة النقاء بالمعالجة المياه").matches == []
+
+
+def test_four_distinct_keywords_said_once_are_a_page_about_the_trade(matcher):
+    page = ("We build water treatment plants. Wastewater is our field. Reverse osmosis "
+            "skids. Ultrafiltration units.")
+    assert fit(matcher, text=page).fit >= 50

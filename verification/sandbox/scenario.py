@@ -96,7 +96,14 @@ def scenario(seed: int = 11) -> Scenario:
             ["", f"www.{domain}", f"https://www.{domain}/", domain]), p["company"], message,
             email_status=status, website_status="reachable", target=target, fake=False,
             note=f"{p['industry']}; mail server {mail}")
-        if n % 3 == 0:  # somebody made up a mailbox at a real company: not fake, just wrong
+        # The same company's buyer writing from a free-mail address, naming the website.
+        free_domain = FREE_MAIL[n % len(FREE_MAIL)]
+        builder.domain(free_domain, mail="accept")
+        builder.mailboxes.add(f"buyer.of.{n}")
+        add(f"{p['id']}/free-mail", f"buyer.of.{n}@{free_domain}", f"www.{domain}",
+            p["company"], message, email_status="deliverable", website_status="reachable",
+            target=target, fake=False, note="free-mail sender naming the company website")
+        if n % 2 == 0:  # somebody made up a mailbox at a real company: not fake, just wrong
             add(f"{p['id']}/nobody", f"nobody.{n}@{domain}", f"www.{domain}", p["company"],
                 message, email_status=EXPECTED_EMAIL[mail][1], website_status="reachable",
                 target=target, fake=False, note="mailbox does not exist, site is real")
