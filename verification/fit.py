@@ -18,7 +18,9 @@ How the 0-100 fit is computed (the one place for its weights):
   points the same way;
 * fit = 100 x (1 - e^(-points / 7)), then capped below 50 when the evidence is
   thin: fewer than two distinct keywords of the industry, or fewer than four
-  that are all mentioned only once in the body text (a menu item, an advert).
+  that are all mentioned only once in the body text (a menu item, an advert),
+  or none of them on the website (the company name and the message are the
+  buyer's own words: a claim, not something shown).
 
 So fit >= 50 needs several distinct target words, repeated or in the title,
 name or description: a page about the trade, not a page that mentions it.
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 
 import ahocorasick
 
+WEBSITE_SOURCES = {"title", "description", "text"}
 SOURCE_FACTOR = {"title": 1.5, "description": 1.5, "company": 1.5, "text": 1.0, "message": 0.5}
 REPEAT_BONUS, MAX_REPEATS = 0.25, 4
 OTHER_INDUSTRIES_SHARE = 1 / 3
@@ -213,6 +216,7 @@ def score_fit(matcher: Matcher, sources: dict[str, str]) -> FitResult:
     by_industry: dict[str, float] = defaultdict(float)
     distinct: dict[str, int] = defaultdict(int)
     strong: dict[str, bool] = defaultdict(bool)
+    on_site: dict[str, bool] = defaultdict(bool)
     negative_points = 0.0
     for record in found.values():
         repeats = min(record["count"] - 1, MAX_REPEATS)
@@ -225,6 +229,8 @@ def score_fit(matcher: Matcher, sources: dict[str, str]) -> FitResult:
         distinct[record["industry"]] += 1
         if record["count"] > 1 or record["best_factor"] > 1.0:
             strong[record["industry"]] = True
+        if set(record["where"]) & WEBSITE_SOURCES:
+            on_site[record["industry"]] = True
     ranked = sorted(by_industry, key=lambda slug: -by_industry[slug])
     # Thin evidence: one keyword, or a few each said once in the body (a menu, an advert).
     points = 0.0
@@ -234,7 +240,7 @@ def score_fit(matcher: Matcher, sources: dict[str, str]) -> FitResult:
             by_industry[slug] for slug in ranked[1:])
     points = max(0.0, points - negative_points)
     fit = round(100 * (1 - math.exp(-points / SCALE)))
-    if ranked and (distinct[ranked[0]] < 2
+    if ranked and (distinct[ranked[0]] < 2 or not on_site[ranked[0]]
                    or (not strong[ranked[0]] and distinct[ranked[0]] < BROAD)):
         fit = min(fit, THIN_CAP)
     matches = sorted((r for r in found.values() if r["industry"]),

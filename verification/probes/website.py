@@ -217,7 +217,7 @@ def _get(scheme, host, addresses, port, path, explicit_port, settings: HttpSetti
             headers = {k.lower(): v for k, v in response.headers.items()}
             return response.status, headers, body, address
         except urllib3.exceptions.SSLError as exc:
-            errors.append(f"TLS: {_short(exc)}")
+            errors.append(f"TLS failed: {_tls_reason(exc)}")
         except (urllib3.exceptions.HTTPError, OSError) as exc:
             errors.append(_short(exc))
         finally:
@@ -248,6 +248,16 @@ def _short(exc: BaseException) -> str:
     if "timed out" in text.lower():
         return "timed out"
     return re.sub(r"<[^>]+>:?\s*", "", text)[:200]
+
+
+def _tls_reason(exc: BaseException) -> str:
+    text = str(getattr(exc, "reason", None) or exc)
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return "certificate not trusted" + (" (" + text.rsplit(":", 1)[-1].strip(" )'\"")[:80]
+                                            + ")" if ":" in text else "")
+    if "EOF" in text or "reset" in text.lower():
+        return "the server closed the connection during the handshake"
+    return _short(exc)
 
 
 def _meta_refresh(body: bytes) -> str:
