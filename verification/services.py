@@ -99,3 +99,35 @@ def verifications_claim_stale(*, older_than: timedelta, limit: int = 5000) -> li
         )
         Verification.objects.filter(inquiry_id__in=ids).update(requested_at=now)
     return ids
+
+
+def verifications_rescore(*, batch_size: int = 500, progress=None) -> int:
+    """Recompute fit and grade of every verified inquiry from its stored texts.
+
+    No network: the website text, title and description saved at verification
+    time are scored again with the current keywords (after an admin's edit).
+    """
+    from verification.checks import rescore
+
+    queryset = (Verification.objects.filter(verified_at__isnull=False)
+                .select_related("inquiry").order_by("pk"))
+    count = 0
+    batch: list[Verification] = []
+    fields = ["fit", "fit_matches", "fit_industries", "grade", "score", "reasons", "evidence"]
+    for verification in queryset.iterator(chunk_size=batch_size):
+        inquiry = verification.inquiry
+        rescore(verification, company_name=inquiry.company_name,
+                message=" ".join(filter(None, (inquiry.product, inquiry.message))))
+        batch.append(verification)
+        if len(batch) >= batch_size:
+            Verification.objects.bulk_update(batch, fields)
+            count += len(batch)
+            if progress:
+                progress(len(batch))
+            batch = []
+    if batch:
+        Verification.objects.bulk_update(batch, fields)
+        count += len(batch)
+        if progress:
+            progress(len(batch))
+    return count

@@ -32,3 +32,9 @@ def requeue_stale(minutes: int = 30) -> int:
     for inquiry_id in ids:
         verify_inquiry.delay(inquiry_id)
     return len(ids)
+
+
+@shared_task(acks_late=True)
+def rescore_all() -> int:
+    """Fit and grade of every verified inquiry again, from stored texts (keyword edit)."""
+    return services.verifications_rescore()

@@ -167,3 +167,19 @@ def test_per_host_connection_cap_holds_under_load(backend, settings, sandbox_int
         thread.join()
     assert results == ["deliverable"] * 8
     assert server.recorder.open_max == 2  # eight probers, never more than two connections
+
+
+def test_rescoring_after_a_keyword_edit_uses_stored_texts_only(water_keywords, sandbox_internet):
+    v = verify(email="anna@klarwasser.de", website="www.klarwasser.de")
+    assert v.grade == "A"
+    web = sandbox_internet.web["127.0.12.1"]
+    smtp = sandbox_internet.mail["127.0.10.2"].recorder
+    requests, connections = len(web.requests), smtp.connections
+    Keyword.objects.filter(industry=water_keywords).delete()
+    out = io.StringIO()
+    call_command("rescore_inquiries", stdout=out, stderr=io.StringIO())
+    assert "rescored 1 inquiries" in out.getvalue()
+    v.refresh_from_db()
+    assert v.fit == 0 and v.grade == "B"  # genuine, but nothing shows the industry now
+    assert v.email_status == "deliverable" and v.website_status == "reachable"
+    assert (len(web.requests), smtp.connections) == (requests, connections)  # no network
