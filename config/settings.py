@@ -227,6 +227,9 @@ LEADQUAL_HTTP_PORT = env.int("LEADQUAL_HTTP_PORT", default=80)
 LEADQUAL_HTTPS_PORT = env.int("LEADQUAL_HTTPS_PORT", default=443)
 # "host:port" of one WHOIS server for every domain (else IANA's referral per TLD).
 LEADQUAL_WHOIS_SERVER = env.str("LEADQUAL_WHOIS_SERVER", default="")
+# A CA bundle the website checker trusts instead of the system's (the sandbox's; tests
+# and demos only).
+LEADQUAL_PROBE_CA_BUNDLE = env.str("LEADQUAL_PROBE_CA_BUNDLE", default="")
 # CIDRs the probes may contact although private/loopback (tests and demos only).
 LEADQUAL_PROBE_ALLOW_NETWORKS = env.str("LEADQUAL_PROBE_ALLOW_NETWORKS", default="")
 # Our own name and address in SMTP; never a buyer's domain.

@@ -88,8 +88,9 @@ def _redirect(location: str, status: int = 302) -> Route:
 def build_world(today: date | None = None) -> World:
     today = today or date.today()
     company_sites = {
-        "klarwasser.de": Site({"/": Route(body=KLARWASSER)}),
-        "www.klarwasser.de": Site({"/": Route(body=KLARWASSER)}),
+        "klarwasser.de": Site({"/": Route(body=KLARWASSER)}, tls=True),
+        "www.klarwasser.de": Site({"/": Route(body=KLARWASSER)}, tls=True),
+        "wrong-cert.example": Site({"/": Route(body=KLARWASSER)}, tls="wrong-name"),
         "acme-aqua.com": Site({"/": _redirect("http://www.acme-aqua.com/", 301)}),
         "www.acme-aqua.com": Site({"/": Route(body=ACME_AQUA)}),
         "old-klarwasser.de": Site({"/": _redirect("http://www.klarwasser.de/", 301)}),

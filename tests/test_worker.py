@@ -144,7 +144,7 @@ def test_embedded_broker_with_a_real_worker(tmp_path):
     by_email = {row["email"]: row for row in rows}
     klar = by_email["jonas@klarwasser.de"]
     assert (klar["email_status"], klar["website_status"]) == ("deliverable", "reachable")
-    assert klar["website_final_url"] == "http://klarwasser.de/"
+    assert klar["website_final_url"] == "https://klarwasser.de/"
     assert klar["domain_created"] == "2009-03-14"
     # sgpure.com.sg and tomsach.vn do not exist in the sandbox internet.
     assert by_email["an@tomsach.vn"]["email_status"] == "undeliverable"

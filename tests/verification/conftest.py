@@ -38,4 +38,5 @@ def smtp_settings(sandbox_internet):
 def http_settings(sandbox_internet):
     return HttpSettings(http_port=sandbox_internet.http_port,
                         https_port=sandbox_internet.https_port, timeout=1.0,
-                        allow=tuple(parse_networks(ALLOW_NETWORKS)))
+                        allow=tuple(parse_networks(ALLOW_NETWORKS)),
+                        ca_certs=sandbox_internet.ca_bundle)

@@ -44,7 +44,7 @@ def test_genuine_target_buyer_is_graded_a_with_evidence(water_keywords):
     assert v.grade == "A" and v.score >= 75
     assert v.fit >= 50 and v.fit_industries == ["water_treatment"]
     assert v.domain_match is True and v.domain_created.isoformat() == "2009-03-14"
-    assert v.website_final_url == "http://www.klarwasser.de/"
+    assert v.website_final_url == "https://www.klarwasser.de/"
     assert "Kläranlagen" in v.website_text
     reasons = [r["text"] for r in v.reasons]
     assert "mailbox exists" in reasons
@@ -183,3 +183,15 @@ def test_rescoring_after_a_keyword_edit_uses_stored_texts_only(water_keywords, s
     assert v.fit == 0 and v.grade == "B"  # genuine, but nothing shows the industry now
     assert v.email_status == "deliverable" and v.website_status == "reachable"
     assert (len(web.requests), smtp.connections) == (requests, connections)  # no network
+
+
+def test_domain_results_are_cached_between_inquiries(sandbox_internet, sandbox_dns):
+    server = sandbox_internet.mail["127.0.10.2"].recorder
+    whois = sandbox_internet.whois.queries
+    verify(email="anna@klarwasser.de", website="")
+    rcpts = sum(c.startswith("rcpt") for c in server.commands)
+    whois_asked = whois.count("klarwasser.de")
+    verify(email="jonas@klarwasser.de", website="", platform_ref="second")
+    # The second mailbox is probed, but the catch-all check and WHOIS are not repeated.
+    assert sum(c.startswith("rcpt") for c in server.commands) == rcpts + 1
+    assert whois.count("klarwasser.de") == whois_asked

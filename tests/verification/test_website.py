@@ -46,8 +46,11 @@ def test_real_company_site_is_reachable_with_title_text_and_language(check, spel
     assert "Kläranlagen für Gemeinden" in result.text
     assert "tracking" not in result.text  # scripts are not visible text
     assert result.language == "de"
-    # https is tried first; the sandbox has no TLS, so http answers.
-    assert result.final_url.startswith("http://")
+    # https is tried first and answers (TLS with the sandbox CA's certificate), unless
+    # the address says http.
+    scheme = "http" if spelling.startswith("http://") else "https"
+    assert result.final_url == f"{scheme}://www.klarwasser.de/" or \
+        result.final_url == f"{scheme}://klarwasser.de/"
     assert result.chain[-1].status == 200
 
 
@@ -55,7 +58,7 @@ def test_redirect_chain_is_recorded(check):
     result = check("chain.example")
     assert result.status == "reachable"
     https, *http = result.chain
-    assert https.url == "https://chain.example/" and https.error  # no TLS in the sandbox
+    assert https.url == "https://chain.example/" and "TLS failed" in https.error  # no https
     assert [hop.status for hop in http] == [302, 302, 301, 200]
     assert result.final_url == "http://www.klarwasser.de/"
 
@@ -155,3 +158,14 @@ def test_latin1_page_is_decoded(check):
 
 def test_no_website_is_none(check):
     assert check("").status == "none"
+
+
+def test_untrusted_certificate_is_refused_and_http_is_tried(check):
+    result = check("wrong-cert.example")
+    assert "certificate is for another name" in result.chain[0].error
+    assert result.status == "reachable" and result.final_url == "http://wrong-cert.example/"
+
+
+def test_explicit_http_is_tried_first(check):
+    result = check("http://www.klarwasser.de")
+    assert [hop.url for hop in result.chain] == ["http://www.klarwasser.de/"]

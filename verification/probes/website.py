@@ -255,6 +255,8 @@ def _tls_reason(exc: BaseException) -> str:
     if "CERTIFICATE_VERIFY_FAILED" in text:
         return "certificate not trusted" + (" (" + text.rsplit(":", 1)[-1].strip(" )'\"")[:80]
                                             + ")" if ":" in text else "")
+    if "doesn't match" in text:
+        return "certificate is for another name: " + text.rsplit("match", 1)[-1].strip(" '")
     if "EOF" in text or "reset" in text.lower():
         return "the server closed the connection during the handshake"
     return _short(exc)

@@ -66,7 +66,8 @@ def _site(company: str, truth: str, rng: random.Random) -> Site:
     lines = INDUSTRY_TEXT.get(truth, INDUSTRY_TEXT["unrelated"])
     body = "\n".join(["Home | About us | Products | Projects | Contact", company, *lines,
                       f"© {rng.randint(2019, 2025)} {company}. All rights reserved."])
-    return Site({"/": Route(body=page(f"{company} – {lines[0][:60]}", body))})
+    return Site({"/": Route(body=page(f"{company} – {lines[0][:60]}", body))},
+                tls=rng.random() < 0.8)
 
 
 def demo_world(*, today: date | None = None, seed: int = 7) -> World:

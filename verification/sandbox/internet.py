@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from verification.sandbox.dns import SandboxDNS, start_dns
 from verification.sandbox.smtp import Behaviour, SandboxSMTP
-from verification.sandbox.web import ClosingServer, SandboxWeb, SilentServer, Site
+from verification.sandbox.web import (
+    SandboxTLSWeb,
+    SandboxWeb,
+    SilentServer,
+    Site,
+    tls_contexts,
+)
 from verification.sandbox.whois import SandboxWhois
 
 ALLOW_NETWORKS = "127.0.8.0/21"
@@ -40,6 +46,7 @@ class SandboxInternet:
         self.others: list = []
         self.whois: SandboxWhois | None = None
         self.smtp_port = self.http_port = self.https_port = 0
+        self.ca_bundle = ""
 
     def start(self, *, ports: dict[str, int] | None = None) -> "SandboxInternet":
         """Start every server; ``ports`` fixes dns/smtp/http/https/whois ports (else free ones)."""
@@ -66,14 +73,38 @@ class SandboxInternet:
             servers, self.http_port = _bind_together(factories, port=ports.get("http", 0))
             self.web = {a: s for a, s in servers.items() if isinstance(s, SandboxWeb)}
             self.others += [s for s in servers.values() if not isinstance(s, SandboxWeb)]
-            # Nothing speaks TLS in the sandbox: https connections are closed at once.
-            closers, self.https_port = _bind_together({
-                address: (lambda a: lambda port: ClosingServer(a, port))(address)
-                for address in web_addresses
-            }, port=ports.get("https", 0))
-            self.others += list(closers.values())
+            # https: the sites that have TLS answer with a certificate of the sandbox's CA;
+            # the others fail the handshake, as a host without that site does.
+            contexts = self._tls_contexts()
+            tls_factories = {}
+            for address in web_addresses:
+                if address in world.silent:
+                    tls_factories[address] = (lambda a: lambda port: SilentServer(
+                        a, port, silence_seconds=self.silence_seconds))(address)
+                else:
+                    tls_factories[address] = (lambda a: lambda port: SandboxTLSWeb(
+                        a, port, world.web[a], contexts))(address)
+            tls_servers, self.https_port = _bind_together(tls_factories,
+                                                          port=ports.get("https", 0))
+            self.others += list(tls_servers.values())
         self.whois = SandboxWhois(WHOIS_HOST, ports.get("whois", 0), world.whois).start()
         return self
+
+    def _tls_contexts(self) -> dict:
+        import tempfile
+
+        import trustme
+
+        ca = trustme.CA(organization_name="Leadqual sandbox CA")
+        sites = {host: site for by_host in self.world.web.values()
+                 for host, site in by_host.items()}
+        names = sorted(host for host, site in sites.items() if site.tls is True)
+        contexts = tls_contexts(sites, ca.issue_cert(*(names or ["sandbox.invalid"])),
+                                ca.issue_cert("some-other-name.invalid"))
+        folder = tempfile.mkdtemp(prefix="leadqual-sandbox-ca-")
+        self.ca_bundle = f"{folder}/ca.pem"
+        ca.cert_pem.write_to_path(self.ca_bundle)
+        return contexts
 
     def env(self) -> dict[str, str]:
         """The settings that send every probe here."""
@@ -84,6 +115,7 @@ class SandboxInternet:
             "LEADQUAL_HTTPS_PORT": str(self.https_port or 443),
             "LEADQUAL_WHOIS_SERVER": self.whois.address,
             "LEADQUAL_PROBE_ALLOW_NETWORKS": ALLOW_NETWORKS,
+            "LEADQUAL_PROBE_CA_BUNDLE": self.ca_bundle,
         }
 
     def stop(self) -> None:

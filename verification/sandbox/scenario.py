@@ -88,7 +88,8 @@ def scenario(seed: int = 11) -> Scenario:
     for n, p in enumerate(companies):
         domain = p["domain"].lower()
         mail = mail_kinds[n % len(mail_kinds)]
-        builder.domain(domain, mail=mail, site=Site({"/": Route(body=_html(p))}),
+        builder.domain(domain, mail=mail, site=Site({"/": Route(body=_html(p))},
+                                                    tls=n % 3 != 2),
                        created=TODAY - timedelta(days=rng.randint(400, 7000)))
         target = p["label"] == "target"
         status = EXPECTED_EMAIL[mail][0]

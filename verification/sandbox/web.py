@@ -5,8 +5,8 @@ port); each serves the sites whose names point at its address, by the Host
 header, as shared hosting does. Every request is recorded.
 """
 
-import socket
 import socketserver
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,6 +27,8 @@ class Site:
     any_path: bool = False  # answer "/" for every path (parking hosts, some SPAs)
     delay: float = 0.0  # seconds before answering
     oversized: int = 0  # stream this many bytes of HTML instead
+    tls: bool | str = False  # also served over https; "wrong-name": with a certificate
+    # for another name (the client must refuse it)
 
 
 def page(title: str, body_text: str, *, description: str = "", lang: str = "",
@@ -125,6 +127,38 @@ class SandboxWeb(ThreadingHTTPServer):
         self.server_close()
 
 
+class SandboxTLSWeb(SandboxWeb):
+    """The same sites over TLS, for those that have it (chosen by SNI)."""
+
+    def __init__(self, host: str, port: int, sites: dict[str, Site], contexts: dict):
+        super().__init__(host, port, sites)
+        self.contexts = contexts  # from tls_contexts()
+
+    def get_request(self):
+        sock, address = super().get_request()
+        sock.settimeout(5)
+        return self.contexts["good"].wrap_socket(sock, server_side=True), address
+
+
+def tls_contexts(sites: dict[str, Site], good_cert, wrong_cert) -> dict:
+    """Server contexts that pick the certificate by SNI (trustme certificates)."""
+    good = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    good_cert.configure_cert(good)
+    wrong = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    wrong_cert.configure_cert(wrong)
+
+    def choose(sslsock, name, _context):
+        site = sites.get((name or "").lower())
+        if site is None or not site.tls:
+            return ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME  # no https for this site
+        if site.tls == "wrong-name":
+            sslsock.context = wrong
+        return None
+
+    good.sni_callback = choose
+    return {"good": good, "wrong": wrong}
+
+
 class _Silent(socketserver.BaseRequestHandler):
     def handle(self):
         time.sleep(self.server.silence_seconds)  # type: ignore[attr-defined]
@@ -148,15 +182,3 @@ class SilentServer(socketserver.ThreadingTCPServer):
     def stop(self) -> None:
         self.shutdown()
         self.server_close()
-
-
-class _Closing(socketserver.BaseRequestHandler):
-    def handle(self):
-        self.request.shutdown(socket.SHUT_RDWR)
-
-
-class ClosingServer(SilentServer):
-    """Accepts and closes at once: a port where no TLS site answers."""
-
-    def __init__(self, host: str, port: int):
-        socketserver.ThreadingTCPServer.__init__(self, (host, port), _Closing)

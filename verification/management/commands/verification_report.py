@@ -58,8 +58,11 @@ class Command(BaseCommand):
 
     def _run(self, cases, threads):
         def one(case):
+            started = time.monotonic()
             outcome = checks_run(**case.inquiry, today=TODAY)
-            return {"email_status": outcome.email.status, "website_status": outcome.website.status,
+            return {"seconds": time.monotonic() - started,
+                    "email_status": outcome.email.status,
+                    "website_status": outcome.website.status,
                     "target": outcome.fit.is_target, "fake": outcome.grade.grade == "D",
                     "grade": outcome.grade.grade, "fit": outcome.fit.fit,
                     "reasons": outcome.grade.texts()}
@@ -90,6 +93,16 @@ class Command(BaseCommand):
         recall = tp / (tp + fn) if tp + fn else 0.0
         out(f"\nfake inquiries (grade D): precision {precision:.3f}  recall {recall:.3f}  "
             f"(true D {tp}, wrongly D {fp}, missed {fn})")
+        healthy = sorted(r["seconds"] for c, r in zip(cases, results, strict=True)
+                         if c.truth["email_status"] == "deliverable"
+                         and c.truth["website_status"] == "reachable")
+        dead = sorted(r["seconds"] for c, r in zip(cases, results, strict=True)
+                      if c.truth["website_status"] == "unreachable")
+        for label, times in (("healthy (mailbox and site work)", healthy),
+                             ("dead website", dead)):
+            if times:
+                out(f"time per inquiry, {label}: p50 {_pct(times, 50):.3f} s  "
+                    f"p95 {_pct(times, 95):.3f} s  max {times[-1]:.3f} s  (n={len(times)})")
         out("grades: " + "  ".join(f"{g} {n}" for g, n in sorted(
             Counter(r["grade"] for r in results).items())))
         if show_errors:
@@ -101,3 +114,7 @@ class Command(BaseCommand):
                 for c, r in wrong:
                     out(f"  {c.id}: expected {c.truth[check]}, got {r[check]} "
                         f"(fit {r['fit']}; {c.note})")
+
+
+def _pct(values: list[float], pct: int) -> float:
+    return values[min(len(values) - 1, round(pct / 100 * (len(values) - 1)))]
