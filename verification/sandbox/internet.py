@@ -65,8 +65,7 @@ class SandboxInternet:
             factories = {}
             for address in web_addresses:
                 if address in world.silent:
-                    factories[address] = (lambda a: lambda port: SilentServer(
-                        a, port, silence_seconds=self.silence_seconds))(address)
+                    factories[address] = self._silent(address)
                 else:
                     factories[address] = (lambda a: lambda port: SandboxWeb(
                         a, port, world.web[a]))(address)
@@ -79,8 +78,7 @@ class SandboxInternet:
             tls_factories = {}
             for address in web_addresses:
                 if address in world.silent:
-                    tls_factories[address] = (lambda a: lambda port: SilentServer(
-                        a, port, silence_seconds=self.silence_seconds))(address)
+                    tls_factories[address] = self._silent(address)
                 else:
                     tls_factories[address] = (lambda a: lambda port: SandboxTLSWeb(
                         a, port, world.web[a], contexts))(address)
@@ -89,6 +87,9 @@ class SandboxInternet:
             self.others += list(tls_servers.values())
         self.whois = SandboxWhois(WHOIS_HOST, ports.get("whois", 0), world.whois).start()
         return self
+
+    def _silent(self, address: str) -> Callable[[int], SilentServer]:
+        return lambda port: SilentServer(address, port, silence_seconds=self.silence_seconds)
 
     def _tls_contexts(self) -> dict:
         import tempfile

@@ -10,6 +10,8 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from verification.sandbox.background import Background
+
 
 @dataclass
 class Behaviour:
@@ -110,10 +112,7 @@ class _Handler(socketserver.StreamRequestHandler):
         return "550 5.1.1 The email account that you tried to reach does not exist"
 
 
-class SandboxSMTP(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class SandboxSMTP(Background, socketserver.ThreadingTCPServer):
     def __init__(self, host: str, port: int, behaviour: Behaviour, *, hostname: str = "",
                  greeting_delay: float = 0.0, silence_seconds: float = 30.0):
         self.behaviour = behaviour
@@ -124,15 +123,5 @@ class SandboxSMTP(socketserver.ThreadingTCPServer):
         self.greylisted_seen: set[str] = set()
         super().__init__((host, port), _Handler)
 
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
 
-    def start(self) -> "SandboxSMTP":
-        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
-        return self
 
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from verification.sandbox.background import Background
+
 
 @dataclass
 class Route:
@@ -103,28 +105,15 @@ class _Handler(BaseHTTPRequestHandler):
             pass
 
 
-class SandboxWeb(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class SandboxWeb(Background, ThreadingHTTPServer):
     def __init__(self, host: str, port: int, sites: dict[str, Site]):
         self.sites = sites
         self.requests: list[tuple[str, str]] = []
         self.lock = threading.Lock()
         super().__init__((host, port), _Handler)
 
-    @property
-    def port(self) -> int:
-        return self.server_address[1]
 
-    def start(self) -> "SandboxWeb":
-        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
-        return self
 
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
 
 
 class SandboxTLSWeb(SandboxWeb):
@@ -164,21 +153,11 @@ class _Silent(socketserver.BaseRequestHandler):
         time.sleep(self.server.silence_seconds)  # type: ignore[attr-defined]
 
 
-class SilentServer(socketserver.ThreadingTCPServer):
+class SilentServer(Background, socketserver.ThreadingTCPServer):
     """Accepts connections and never says a word (a hung server)."""
-
-    daemon_threads = True
-    allow_reuse_address = True
 
     def __init__(self, host: str, port: int, *, silence_seconds: float = 30.0):
         self.silence_seconds = silence_seconds
         super().__init__((host, port), _Silent)
 
-    def start(self) -> "SilentServer":
-        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
-        return self
 
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()

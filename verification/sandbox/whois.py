@@ -5,6 +5,8 @@ import threading
 import zlib
 from datetime import date
 
+from verification.sandbox.background import Background
+
 
 def whois_record(domain: str, created: date, *, registrar: str = "Sandbox Registrar Ltd.") -> str:
     """A registry answer in the common ICANN format."""
@@ -34,10 +36,7 @@ class _Handler(socketserver.StreamRequestHandler):
         self.wfile.write(answer.encode("utf-8"))
 
 
-class SandboxWhois(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
+class SandboxWhois(Background, socketserver.ThreadingTCPServer):
     def __init__(self, host: str, port: int, records: dict[str, str]):
         self.records = {k.lower(): v for k, v in records.items()}
         self.queries: list[str] = []
@@ -48,11 +47,4 @@ class SandboxWhois(socketserver.ThreadingTCPServer):
     def address(self) -> str:
         return f"{self.server_address[0]}:{self.server_address[1]}"
 
-    def start(self) -> "SandboxWhois":
-        threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
-        return self
 
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
