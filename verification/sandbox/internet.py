@@ -7,7 +7,9 @@ probes at it. Used by the tests, the accuracy harness and
 ``manage.py sandbox_internet``.
 """
 
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 from dataclasses import dataclass, field
 
 from verification.sandbox.dns import SandboxDNS, start_dns
@@ -125,6 +127,8 @@ class SandboxInternet:
                 server.stop()
         if self.dns:
             self.dns.stop()
+        if self.ca_bundle:
+            shutil.rmtree(Path(self.ca_bundle).parent, ignore_errors=True)
 
 
 def _bind_together(factories: dict[str, Callable[[int], object]], *, port: int = 0,
