@@ -9,8 +9,8 @@ probes at it. Used by the tests, the accuracy harness and
 
 import shutil
 from collections.abc import Callable
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from verification.sandbox.dns import SandboxDNS, start_dns
 from verification.sandbox.smtp import Behaviour, SandboxSMTP
