@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "leads.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -132,6 +133,8 @@ USE_TZ = True
 # The sales team's own zone; buyers' zones are stored per company.
 TEAM_TIME_ZONE = env.str("TEAM_TIME_ZONE", default="Asia/Shanghai")
 TIME_ZONE = TEAM_TIME_ZONE
+# The buyer's default business window, local time ("HH:MM-HH:MM").
+LEADQUAL_BUSINESS_HOURS = env.str("LEADQUAL_BUSINESS_HOURS", default="09:00-17:00")
 
 # --- Static files -------------------------------------------------------------
 STATIC_URL = "static/"
@@ -192,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
     "verification-requeue-stale": {
         "task": "verification.tasks.requeue_stale",
         "schedule": 300.0,
+    },
+    "leads-pool-return": {
+        "task": "leads.tasks.pool_return_stale",
+        "schedule": 3600.0,
     },
 }
 if REDIS_URL:

@@ -109,3 +109,38 @@ def country_name(code: str) -> str:
     if country is None:
         return "Kosovo" if code == "XK" else code
     return getattr(country, "common_name", None) or country.name
+
+
+# Regions for assignment rules ("Middle East → Lily"). Sales regions, not UN
+# geography: Turkey and Egypt are sold to as Middle East, Mexico as Latin America.
+REGIONS: dict[str, frozenset[str]] = {
+    "middle east": frozenset("AE BH EG IL IQ IR JO KW LB OM PS QA SA SY TR YE".split()),
+    "europe": frozenset(
+        "AD AL AT BA BE BG BY CH CY CZ DE DK EE ES FI FO FR GB GI GR HR HU IE IS IT LI LT "
+        "LU LV MC MD ME MK MT NL NO PL PT RO RS SE SI SK SM UA VA XK".split()),
+    "eu": frozenset(
+        "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI "
+        "SK".split()),
+    "north america": frozenset("US CA".split()),
+    "latin america": frozenset(
+        "AR BO BR BZ CL CO CR CU DO EC GT HN HT JM MX NI PA PE PR PY SV TT UY VE".split()),
+    "africa": frozenset(
+        "AO BF BI BJ BW CD CF CG CI CM CV DJ DZ ER ET GA GH GM GN GQ GW KE KM LR LS LY MA "
+        "MG ML MR MU MW MZ NA NE NG RW SC SD SL SN SO SS ST SZ TD TG TN TZ UG ZA ZM "
+        "ZW".split()),
+    "south asia": frozenset("AF BD BT IN LK MV NP PK".split()),
+    "southeast asia": frozenset("BN ID KH LA MM MY PH SG TH TL VN".split()),
+    "east asia": frozenset("CN HK JP KP KR MN MO TW".split()),
+    "central asia": frozenset("KG KZ TJ TM UZ".split()),
+    "cis": frozenset("AM AZ BY GE KG KZ MD RU TJ TM UA UZ".split()),
+    "oceania": frozenset("AU FJ NZ PG SB VU WS TO".split()),
+}
+
+
+def countries_of(term: str) -> frozenset[str]:
+    """The countries a rule term names: a region name or one country, in any spelling."""
+    region = REGIONS.get(" ".join(term.lower().split()))
+    if region is not None:
+        return region
+    code = parse_country(term)
+    return frozenset([code]) if code else frozenset()

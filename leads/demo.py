@@ -11,7 +11,16 @@ from django.utils import timezone
 
 from leads import services
 from leads.importer import GENERIC, Table
-from leads.models import Activity, ChannelKind, Company, CompanyStatus, ImportBatch, Segment
+from leads.models import (
+    Activity,
+    AssignmentRule,
+    ChannelKind,
+    Company,
+    CompanyStatus,
+    ImportBatch,
+    Segment,
+    TeamSettings,
+)
 from leads.roles import ADMIN, MANAGER, REP
 from verification.probes.email_address import check_address
 
@@ -61,12 +70,31 @@ def demo_seed(*, seed: int = 7) -> ImportBatch | None:
         return None
     rows = [{k: v for k, v in row.items() if not k.startswith("_")}
             for row in demo_rows(now=timezone.now(), seed=seed)]
+    # Rules share out part of the import; the rest waits in the pool for the
+    # manager (round robin is switched on afterwards, for new inquiries).
+    _demo_rules(users)
+    team = TeamSettings.load()
+    team.round_robin = False
+    team.save()
     table = Table(headers=list(rows[0]), rows=[(n, row) for n, row in enumerate(rows, start=2)],
                   file_format="demo", encoding="")
     batch = services.inquiries_import(table=table, preset=GENERIC,
                                       source=ImportBatch.Source.DEMO, filename="demo data")
     _work_the_pipeline(users, random.Random(seed))
+    team.round_robin = True
+    team.save()
     return batch
+
+
+def _demo_rules(users: dict) -> None:
+    for priority, (name, kind, values, rep) in enumerate([
+        ("Ballasts and drivers → Kevin", AssignmentRule.Kind.PRODUCT, "ballast, driver", "kevin"),
+        ("Middle East and South Asia → Lily", AssignmentRule.Kind.COUNTRY,
+         "Middle East, South Asia", "lily"),
+        ("Latin America → Kevin", AssignmentRule.Kind.COUNTRY, "Latin America", "kevin"),
+    ], start=1):
+        AssignmentRule.objects.get_or_create(name=name, defaults={
+            "kind": kind, "values": values, "rep": users[rep], "priority": priority * 10})
 
 
 @transaction.atomic
@@ -80,14 +108,17 @@ def _work_the_pipeline(users: dict, rng: random.Random) -> None:
     companies = list(Company.objects.order_by("pk"))
     rng.shuffle(companies)
     for index, company in enumerate(companies):
-        if index % 5 == 4:
-            continue  # stays in the public pool, untouched
-        rep = reps[index % 2]
         first = company.inquiries.order_by("received_at").first()
-        services.company_assign(company=company, owner=rep, user=manager)
+        if company.owner is None:
+            if index % 4 == 3:
+                continue  # stays in the public pool, untouched
+            company = services.company_assign(company=company, owner=reps[index % 2],
+                                              user=manager)
+        rep = company.owner
+        assigned_at = first.received_at + timedelta(minutes=rng.randint(5, 90))
         Activity.objects.filter(company=company, kind=Activity.Kind.ASSIGNMENT).update(
-            created_at=first.received_at + timedelta(minutes=rng.randint(5, 90))
-        )
+            created_at=assigned_at)
+        Company.objects.filter(pk=company.pk).update(owner_since=assigned_at)
         emails = company.inquiries.exclude(email="").values_list("email", flat=True)
         if any(check_address(email).disposable for email in emails):
             services.company_set_status(
@@ -121,3 +152,4 @@ def _work_the_pipeline(users: dict, rng: random.Random) -> None:
             Company.objects.filter(pk=company.pk).update(segment=Segment.CURRENT)
         elif company.status == CompanyStatus.QUOTING and rng.random() < 0.3:
             Company.objects.filter(pk=company.pk).update(segment=Segment.FAVOURITE)
+    services.companies_refresh(company_ids=[c.pk for c in companies])

@@ -3,7 +3,8 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from leads.importer import PRESET_CHOICES
-from leads.models import Activity, ChannelKind, CompanyStatus
+from leads.models import Activity, ChannelKind, CompanyStatus, ContactChannel, Segment
+from verification.models import Verification
 
 
 class ImportForm(forms.Form):
@@ -51,3 +52,75 @@ class ContactAttemptForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Activity.Outcome.choices[1:])
     body = forms.CharField(label=_("What was sent"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000)
+
+
+class ReplyForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=ChannelKind.choices)
+    body = forms.CharField(label=_("What they said"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000)
+
+
+class SegmentForm(forms.Form):
+    segment = forms.ChoiceField(label=_("Segment"), choices=Segment.choices, required=False)
+
+
+class GradeOverrideForm(forms.Form):
+    grade = forms.ChoiceField(
+        label=_("Grade"), required=False,
+        choices=[("", _("Verified grade (no override)")), *Verification.Grade.choices],
+    )
+    reason = forms.CharField(
+        label=_("Reason"), required=False, max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("Why (kept in the history)")}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("grade") and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why you override the grade."))
+        return data
+
+
+class AssignForm(forms.Form):
+    owner = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False,
+                                   empty_label=_("Public pool"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = reps_queryset()
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class ChannelForm(forms.ModelForm):
+    class Meta:
+        model = ContactChannel
+        fields = ["kind", "value", "note", "is_emergency"]
+        widgets = {"value": forms.TextInput(attrs={"placeholder": _("address, number or handle")})}
+
+    def __init__(self, *args, company=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company = company or self.instance.company
+
+    def clean(self):
+        data = super().clean()
+        kind, value = data.get("kind"), (data.get("value") or "").strip()
+        data["value"] = value
+        duplicate = ContactChannel.objects.filter(company=self.company, kind=kind, value=value)
+        if self.instance.pk:
+            duplicate = duplicate.exclude(pk=self.instance.pk)
+        if kind and value and duplicate.exists():
+            raise forms.ValidationError(_("This company already has that contact."))
+        return data
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+
+
+def reps_queryset():
+    from django.contrib.auth import get_user_model
+
+    from leads.roles import REP
+
+    return (get_user_model().objects.filter(groups__name=REP, is_active=True)
+            .order_by("first_name", "username"))

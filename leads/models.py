@@ -25,6 +25,9 @@ class CompanyStatus(models.TextChoices):
     FAKE = "fake", _("Fake")
 
 
+CLOSED_STATUSES = (CompanyStatus.WON, CompanyStatus.LOST, CompanyStatus.FAKE)
+
+
 class Segment(models.TextChoices):
     NONE = "", _("Not set")
     CURRENT = "current", _("Current customer")
@@ -96,8 +99,23 @@ class ImportBatch(models.Model):
         return f"{self.filename or self.get_source_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
+class AssignedVia(models.TextChoices):
+    RULE = "rule", _("Assignment rule")
+    SAME_BUYER = "same_buyer", _("Same buyer, same rep")
+    ROUND_ROBIN = "round_robin", _("Round robin")
+    CLAIM = "claim", _("Claimed from the pool")
+    MANUAL = "manual", _("Assigned by hand")
+
+
 class Company(models.Model):
-    """The lead: one buyer organisation, grouping its inquiries."""
+    """The lead: one buyer organisation, grouping its inquiries.
+
+    The headline fields (grade, score, statuses, last received, ...) repeat
+    what the inquiries and their verifications say, so that the inbox filters
+    and sorts on indexed columns; ``leads.services.companies_refresh`` keeps
+    them true whenever an inquiry arrives, a verification ends, or companies
+    are merged or split.
+    """
 
     name = models.CharField(_("name"), max_length=255)
     domain = models.CharField(_("email domain"), max_length=255, blank=True, db_index=True)
@@ -119,16 +137,51 @@ class Company(models.Model):
         _("segment"), max_length=20, choices=Segment.choices, default=Segment.NONE, blank=True
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="companies")
+    # Assignment: when the owner got it, and how (the rule is named in the text).
+    owner_since = models.DateTimeField(_("owner since"), null=True, blank=True)
+    assigned_via = models.CharField(
+        _("assigned by"), max_length=20, choices=AssignedVia.choices, blank=True
+    )
+    assigned_note = models.CharField(_("assignment"), max_length=255, blank=True)
+    # The buyer's IANA zone and where it came from ("explicit", "phone +1 415…", "country").
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    time_zone_source = models.CharField(_("time zone from"), max_length=120, blank=True)
+    # Headline, kept by companies_refresh().
+    inquiry_count = models.PositiveIntegerField(_("inquiries"), default=0)
+    last_received_at = models.DateTimeField(_("last received"), null=True, blank=True)
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices,
+                                blank=True)
+    grade = models.CharField(
+        _("grade"), max_length=1, blank=True,
+        help_text=_("The override when there is one, else the verified grade."),
+    )
+    verified_grade = models.CharField(_("verified grade"), max_length=1, blank=True)
+    grade_override = models.CharField(_("grade override"), max_length=1, blank=True)
+    grade_override_reason = models.CharField(_("override reason"), max_length=500, blank=True)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    email_status = models.CharField(_("email"), max_length=20, blank=True)
+    website_status = models.CharField(_("website"), max_length=20, blank=True)
+    fit = models.PositiveSmallIntegerField(_("fit"), null=True, blank=True)
+    verification_pending = models.BooleanField(_("verification pending"), default=False)
+    # Contact history, kept by the activity services.
+    last_contact_at = models.DateTimeField(_("last contacted"), null=True, blank=True)
+    last_reply_at = models.DateTimeField(_("last reply"), null=True, blank=True)
+    next_followup_at = models.DateTimeField(_("next follow-up"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-last_received_at", "-id"]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
         indexes = [
             models.Index(fields=["owner", "status"]),
             models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["-last_received_at", "-id"]),
+            models.Index(fields=["owner", "-last_received_at"]),
+            models.Index(fields=["grade", "-last_received_at"]),
+            models.Index(fields=["country", "-last_received_at"]),
+            models.Index(fields=["next_followup_at"]),
         ]
 
     def __str__(self) -> str:
@@ -138,6 +191,26 @@ class Company(models.Model):
         from django.urls import reverse
 
         return reverse("leads:company", args=[self.pk])
+
+    def buyer_zone(self):
+        from followup.timezones import BuyerZone, zone_for_country
+
+        if self.time_zone:
+            return BuyerZone.from_stored(self.time_zone, self.time_zone_source)
+        return zone_for_country(self.country)
+
+    def buyer_clock(self, now=None):
+        """The buyer's local time and business hours now; None when the zone is unknown."""
+        from followup.calendar import buyer_clock
+
+        zone = self.buyer_zone()
+        return buyer_clock(zone.zone, self.country, now) if zone.zone else None
+
+    @property
+    def awaiting_reply(self) -> bool:
+        return self.last_contact_at is not None and (
+            self.last_reply_at is None or self.last_reply_at < self.last_contact_at
+        ) and self.status not in CLOSED_STATUSES
 
 
 class CompanyKey(models.Model):
@@ -254,6 +327,9 @@ class Activity(models.Model):
         REPLY = "reply", _("Reply received")
         ASSIGNMENT = "assignment", _("Assignment")
         MERGE = "merge", _("Merge / split")
+        SEGMENT = "segment", _("Segment change")
+        GRADE_OVERRIDE = "grade_override", _("Grade override")
+        VERIFY = "verify", _("Verification requested")
 
     class Outcome(models.TextChoices):
         NONE = "", _("—")
@@ -289,3 +365,86 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.company} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class AssignmentRule(models.Model):
+    """Who gets a new company: the first active rule that matches, by priority."""
+
+    class Kind(models.TextChoices):
+        COUNTRY = "country", _("Buyer country or region")
+        PRODUCT = "product", _("Product")
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    values = models.CharField(
+        _("matches"), max_length=1000,
+        help_text=_("Comma-separated. Country: ISO codes or region names (e.g. DE, FR, "
+                    "Middle East). Product: words found in the product or message "
+                    "(e.g. ballast, water treatment)."),
+    )
+    rep = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+",
+                            verbose_name=_("rep"))
+    priority = models.PositiveSmallIntegerField(_("priority"), default=100,
+                                                help_text=_("Lower runs first."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["priority", "id"]
+        verbose_name = _("assignment rule")
+        verbose_name_plural = _("assignment rules")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def terms(self) -> list[str]:
+        return [part.strip() for part in self.values.split(",") if part.strip()]
+
+
+class TeamSettings(models.Model):
+    """One row: how new companies are shared out and when they go back to the pool."""
+
+    round_robin = models.BooleanField(
+        _("round robin"), default=True,
+        help_text=_("Share new companies no rule matched among the reps, in turn. "
+                    "Off: they wait in the public pool."),
+    )
+    daily_cap = models.PositiveSmallIntegerField(
+        _("daily cap per rep"), null=True, blank=True,
+        help_text=_("Most companies a rep gets by round robin per day; empty = no cap."),
+    )
+    pool_cap = models.PositiveIntegerField(
+        _("most companies a rep may hold"), null=True, blank=True,
+        help_text=_("Claiming from the pool stops at this many open companies; empty = no cap."),
+    )
+    pool_return_days = models.PositiveSmallIntegerField(
+        _("back to the pool after (days)"), default=30,
+        help_text=_("An owned company with no follow-up for this many days returns to "
+                    "the public pool; 0 = never."),
+    )
+
+    class Meta:
+        verbose_name = _("team settings")
+        verbose_name_plural = _("team settings")
+
+    def __str__(self) -> str:
+        return str(_("Team settings"))
+
+    @classmethod
+    def load(cls) -> "TeamSettings":
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+class Profile(models.Model):
+    """Per-user preferences."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE,
+                                related_name="leadqual_profile")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
+                                blank=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

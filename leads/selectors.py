@@ -1,6 +1,6 @@
 """Reads that are more than a get(); visibility rules live here."""
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from leads.models import Activity, Company, Inquiry
 from leads.roles import can_work_leads, is_manager
@@ -29,11 +29,11 @@ def inquiry_list(*, user) -> QuerySet[Inquiry]:
 
 
 def company_list(*, user) -> QuerySet[Company]:
+    """The inbox rows: headline fields live on the company, so no joins but the owner."""
     return (
         companies_visible_to(user)
         .select_related("owner")
-        .annotate(inquiry_count=Count("inquiries"), last_received=Max("inquiries__received_at"))
-        .order_by("-last_received", "-id")
+        .order_by(F("last_received_at").desc(nulls_last=True), "-id")
     )
 
 
@@ -50,7 +50,8 @@ def company_detail(*, user, pk: int) -> Company:
                 "inquiries",
                 queryset=Inquiry.objects.select_related("verification", "batch"),
             ),
-            Prefetch("activities", queryset=Activity.objects.select_related("author")),
+            Prefetch("activities", queryset=Activity.objects.select_related("author")
+                     .order_by("-created_at", "-id")),
         )
         .get(pk=pk)
     )

@@ -2,16 +2,20 @@
 
 import logging
 from collections.abc import Iterable
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from leads.importer import PLATFORM_OF_PRESET, Table, map_row
 from leads.intake import InquiryData, RowRejected, clean_inquiry
 from leads.models import (
+    CLOSED_STATUSES,
     Activity,
+    AssignedVia,
     ChannelKind,
     Company,
     CompanyKey,
@@ -20,11 +24,20 @@ from leads.models import (
     ImportBatch,
     Inquiry,
     Person,
+    Segment,
+    TeamSettings,
 )
 
 log = logging.getLogger(__name__)
 
 CHUNK = 500
+
+
+def who(user) -> str:
+    """A user as the timeline names them."""
+    if user is None:
+        return "public pool"
+    return user.get_full_name() or user.get_username()
 
 
 def team_zone() -> ZoneInfo:
@@ -108,12 +121,13 @@ def _ingest_chunk(rows: list[InquiryData], *, batch: ImportBatch | None) -> tupl
     duplicates = 0
     new_inquiries: list[Inquiry] = []
     companies: dict[str, Company] = {}
+    assigner: list = []  # loaded on the first new company only
     for row in rows:
         if row.dedup_key in seen:
             duplicates += 1
             continue
         seen.add(row.dedup_key)
-        company = _company_for(row, companies)
+        company = _company_for(row, companies, assigner)
         new_inquiries.append(
             Inquiry(
                 company=company,
@@ -141,7 +155,7 @@ def _ingest_chunk(rows: list[InquiryData], *, batch: ImportBatch | None) -> tupl
     return len(created), duplicates
 
 
-def _company_for(row: InquiryData, cache: dict[str, Company]) -> Company:
+def _company_for(row: InquiryData, cache: dict[str, Company], assigner: list) -> Company:
     keys = row.lookup_keys
     company = next((cache[key] for key in keys if key in cache), None)
     if company is None and keys:
@@ -151,12 +165,31 @@ def _company_for(row: InquiryData, cache: dict[str, Company]) -> Company:
         }
         company = next((found[key] for key in keys if key in found), None)
     if company is None:
+        from followup.timezones import buyer_zone
+        from leads.assignment import Assigner
+
+        if not assigner:
+            assigner.append(Assigner.load())
+        decision = assigner[0].decide(
+            country=row.country, text=f"{row.product} {row.message}",
+            contacts=[v for v in (row.email, row.phone, row.whatsapp) if v],
+        )
+        zone = buyer_zone(phones=[row.phone, row.whatsapp], country=row.country)
         company = Company.objects.create(
             name=_company_name(row),
             domain=row.email_domain if keys and keys[-1].startswith("domain:") else "",
             country=row.country,
             website=row.website,
+            owner=decision.owner,
+            owner_since=timezone.now() if decision.owner else None,
+            assigned_via=decision.via,
+            assigned_note=decision.note[:255],
+            time_zone=zone.key,
+            time_zone_source=zone.stored,
         )
+        if decision.owner:
+            Activity.objects.create(company=company, kind=Activity.Kind.ASSIGNMENT,
+                                    body=f"Public pool → {who(decision.owner)} ({decision.note})")
         if keys:
             CompanyKey.objects.create(key=row.company_key, company=company)
     for key in keys:
@@ -244,6 +277,7 @@ def company_merge(*, target: Company, sources: Iterable[Company], user=None) -> 
             body=f"Merged {source.name} (#{source.pk}) into this company.",
         )
         source.delete()
+    companies_refresh(company_ids=[target.pk])
     return target
 
 
@@ -274,23 +308,98 @@ def company_split(*, company: Company, inquiry_ids: Iterable[int], name: str = "
     body = f"Split {len(inquiries)} inquiries off into {new.name} (#{new.pk})."
     Activity.objects.create(company=company, kind=Activity.Kind.MERGE, author=user, body=body)
     Activity.objects.create(company=new, kind=Activity.Kind.MERGE, author=user, body=body)
+    companies_refresh(company_ids=[company.pk, new.pk])
     return new
 
 
+class ClaimRefused(Exception):
+    """The company cannot be claimed: someone else has it, or the rep is at the cap."""
+
+
 @transaction.atomic
-def company_assign(*, company: Company, owner, user=None) -> Company:
+def company_assign(*, company: Company, owner, user=None, via: str = AssignedVia.MANUAL,
+                   note: str = "") -> Company:
     """Give ``company`` to ``owner``, or back to the public pool with None."""
     company = Company.objects.select_for_update().get(pk=company.pk)
     if company.owner_id == (owner.pk if owner else None):
         return company
     previous = company.owner
     company.owner = owner
-    company.save(update_fields=["owner", "updated_at"])
+    company.owner_since = timezone.now() if owner else None
+    company.assigned_via = via if owner else ""
+    company.assigned_note = note[:255] if owner else ""
+    company.save(update_fields=["owner", "owner_since", "assigned_via", "assigned_note",
+                                "updated_at"])
     Activity.objects.create(
         company=company, kind=Activity.Kind.ASSIGNMENT, author=user,
-        body=f"{previous or 'Public pool'} → {owner or 'public pool'}",
+        body=f"{who(previous) if previous else 'Public pool'} → {who(owner)}"
+        + (f" ({note})" if note else ""),
     )
     return company
+
+
+def company_claim(*, company_id: int, user) -> Company:
+    """Take a company from the public pool. Of two reps claiming at once, one wins.
+
+    The owner is set by a conditional UPDATE (``owner IS NULL``), which the
+    database serialises; the loser's UPDATE matches no row. The rep's own row
+    is locked first so two claims by one rep cannot both pass the cap.
+    """
+    from django.contrib.auth import get_user_model
+
+    cap = TeamSettings.load().pool_cap
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+        if cap is not None:
+            held = Company.objects.filter(owner=user).exclude(status__in=CLOSED_STATUSES).count()
+            if held >= cap:
+                raise ClaimRefused(
+                    f"You already hold {held} open companies, the most a rep may hold ({cap})."
+                )
+        now = timezone.now()
+        won = Company.objects.filter(pk=company_id, owner__isnull=True).update(
+            owner=user, owner_since=now, assigned_via=AssignedVia.CLAIM,
+            assigned_note="Claimed from the pool", updated_at=now,
+        )
+        if not won:
+            raise ClaimRefused("Someone else has just claimed this company.")
+        Activity.objects.create(company_id=company_id, kind=Activity.Kind.ASSIGNMENT,
+                                author=user, body=f"Public pool → {who(user)} (claimed)")
+    return Company.objects.get(pk=company_id)
+
+
+def pool_return_stale(*, now=None) -> int:
+    """Owned open companies with no follow-up for the configured days go back to the pool."""
+    days = TeamSettings.load().pool_return_days
+    if not days:
+        return 0
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=days)
+    stale = (
+        Company.objects.filter(owner__isnull=False)
+        .exclude(status__in=CLOSED_STATUSES)
+        .filter(Q(last_contact_at__lt=cutoff) | Q(last_contact_at__isnull=True))
+        .filter(Q(owner_since__lt=cutoff) | Q(owner_since__isnull=True))
+    )
+    returned = 0
+    for company_id in stale.values_list("pk", flat=True).iterator():
+        with transaction.atomic():
+            company = Company.objects.select_for_update().select_related("owner").filter(
+                pk=company_id, owner__isnull=False).first()
+            if company is None:
+                continue
+            previous = company.owner
+            company.owner, company.owner_since = None, None
+            company.assigned_via, company.assigned_note = "", ""
+            company.save(update_fields=["owner", "owner_since", "assigned_via",
+                                        "assigned_note", "updated_at"])
+            Activity.objects.create(
+                company=company, kind=Activity.Kind.ASSIGNMENT,
+                body=f"{who(previous)} → public pool: no follow-up for {days} days",
+            )
+            returned += 1
+    log.info("leads.pool_return returned=%s days=%s", returned, days)
+    return returned
 
 
 @transaction.atomic
@@ -311,6 +420,157 @@ def company_set_status(*, company: Company, status: str, user=None, note: str = 
 
 def activity_note_add(*, company: Company, body: str, user=None) -> Activity:
     return Activity.objects.create(company=company, kind=Activity.Kind.NOTE, body=body, author=user)
+
+
+@transaction.atomic
+def contact_attempt_log(*, company: Company, channel: str, outcome: str, body: str = "",
+                        user=None, at=None) -> Activity:
+    """We reached out; a new company becomes contacted."""
+    at = at or timezone.now()
+    activity = Activity.objects.create(
+        company=company, kind=Activity.Kind.CONTACT_ATTEMPT, channel=channel, outcome=outcome,
+        body=body, author=user, created_at=at,
+    )
+    Company.objects.filter(pk=company.pk).filter(
+        Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at)
+    ).update(last_contact_at=at)
+    if company.status == CompanyStatus.NEW:
+        company_set_status(company=company, status=CompanyStatus.CONTACTED, user=user)
+    return activity
+
+
+@transaction.atomic
+def reply_log(*, company: Company, channel: str, body: str = "", user=None, at=None) -> Activity:
+    """The buyer answered: the company is replied unless it is already further on."""
+    at = at or timezone.now()
+    activity = Activity.objects.create(
+        company=company, kind=Activity.Kind.REPLY, channel=channel, body=body, author=user,
+        created_at=at,
+    )
+    Company.objects.filter(pk=company.pk).filter(
+        Q(last_reply_at__isnull=True) | Q(last_reply_at__lt=at)
+    ).update(last_reply_at=at)
+    if company.status in (CompanyStatus.NEW, CompanyStatus.CONTACTED,
+                          CompanyStatus.AWAITING_REPLY):
+        company_set_status(company=company, status=CompanyStatus.REPLIED, user=user)
+    return activity
+
+
+@transaction.atomic
+def company_set_segment(*, company: Company, segment: str, user=None) -> Company:
+    if segment not in Segment.values:
+        raise ValueError(f"unknown segment {segment!r}")
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    if company.segment == segment:
+        return company
+    before = company.get_segment_display()
+    company.segment = segment
+    company.save(update_fields=["segment", "updated_at"])
+    Activity.objects.create(company=company, kind=Activity.Kind.SEGMENT, author=user,
+                            body=f"{before} → {company.get_segment_display()}")
+    return company
+
+
+@transaction.atomic
+def grade_override_set(*, company: Company, grade: str, reason: str, user=None) -> Company:
+    """Set (or with ``grade=""`` remove) a rep's grade; the reason stays in the history."""
+    from verification.models import Verification
+
+    if grade and grade not in Verification.Grade.values:
+        raise ValueError(f"unknown grade {grade!r}")
+    if grade and not reason.strip():
+        raise ValueError("say why the grade is overridden")
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    before = company.grade or "–"
+    company.grade_override = grade
+    company.grade_override_reason = reason.strip()[:500] if grade else ""
+    company.grade = grade or company.verified_grade
+    company.save(update_fields=["grade_override", "grade_override_reason", "grade",
+                                "updated_at"])
+    text = (f"{before} → {grade}: {reason.strip()}" if grade
+            else f"Override removed; verified grade {company.verified_grade or '–'} again."
+            + (f" {reason.strip()}" if reason.strip() else ""))
+    Activity.objects.create(company=company, kind=Activity.Kind.GRADE_OVERRIDE, author=user,
+                            body=text)
+    return company
+
+
+def company_verify_again(*, company: Company, user=None) -> int:
+    """Re-run every check of the company's inquiries in the background."""
+    from verification.services import verification_request
+
+    ids = list(company.inquiries.values_list("pk", flat=True))
+    with transaction.atomic():
+        verification_request(inquiry_ids=ids)
+        Activity.objects.create(company=company, kind=Activity.Kind.VERIFY, author=user,
+                                body=f"Checks requested again for {len(ids)} inquiries.")
+    return len(ids)
+
+
+def companies_refresh(*, company_ids: Iterable[int]) -> None:
+    """Recompute the headline fields of these companies from their inquiries.
+
+    The headline verification is that of the latest verified inquiry; a rep's
+    override wins over its grade.
+    """
+    from verification.models import Verification
+
+    ids = sorted(set(company_ids))
+    for start in range(0, len(ids), CHUNK):
+        _companies_refresh_chunk(ids[start:start + CHUNK], Verification)
+
+
+def _companies_refresh_chunk(ids: list[int], Verification) -> None:
+    pending_states = [Verification.Status.PENDING, Verification.Status.RUNNING]
+    totals = {
+        row["company_id"]: row
+        for row in Inquiry.objects.filter(company_id__in=ids).values("company_id").annotate(
+            n=Count("pk"), last=Max("received_at"),
+            pending=Count("pk", filter=Q(verification__status__in=pending_states)),
+        )
+    }
+    contacts = {
+        row["company_id"]: row
+        for row in Activity.objects.filter(company_id__in=ids).values("company_id").annotate(
+            contact=Max("created_at", filter=Q(kind=Activity.Kind.CONTACT_ATTEMPT)),
+            reply=Max("created_at", filter=Q(kind=Activity.Kind.REPLY)),
+        )
+    }
+    latest_platform: dict[int, str] = {}
+    for company_id, platform in (
+        Inquiry.objects.filter(company_id__in=ids)
+        .order_by("company_id", "-received_at", "-pk").values_list("company_id", "platform")
+    ):
+        latest_platform.setdefault(company_id, platform)
+    headline: dict[int, dict] = {}
+    for row in (
+        Verification.objects.filter(inquiry__company_id__in=ids, verified_at__isnull=False)
+        .order_by("inquiry__company_id", "-inquiry__received_at", "-inquiry_id")
+        .values("inquiry__company_id", "grade", "score", "email_status", "website_status", "fit")
+    ):
+        headline.setdefault(row["inquiry__company_id"], row)
+    companies = list(Company.objects.filter(pk__in=ids))
+    for company in companies:
+        total = totals.get(company.pk, {})
+        head = headline.get(company.pk, {})
+        company.inquiry_count = total.get("n", 0)
+        company.last_received_at = total.get("last")
+        company.verification_pending = bool(total.get("pending"))
+        company.platform = latest_platform.get(company.pk, "")
+        company.verified_grade = head.get("grade") or ""
+        company.grade = company.grade_override or company.verified_grade
+        company.score = head.get("score")
+        company.email_status = head.get("email_status") or ""
+        company.website_status = head.get("website_status") or ""
+        company.fit = head.get("fit")
+        company.last_contact_at = contacts.get(company.pk, {}).get("contact")
+        company.last_reply_at = contacts.get(company.pk, {}).get("reply")
+    Company.objects.bulk_update(companies, REFRESHED_FIELDS)
+
+
+REFRESHED_FIELDS = ["inquiry_count", "last_received_at", "verification_pending", "platform",
+                    "verified_grade", "grade", "score", "email_status", "website_status", "fit",
+                    "last_contact_at", "last_reply_at"]
 
 
 def channel_set_emergency(*, channel: ContactChannel) -> ContactChannel:

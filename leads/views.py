@@ -3,18 +3,44 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django.views.generic import ListView
+from django_filters.views import FilterView
 
+from followup.services import suggested_channels
 from leads import selectors, services
-from leads.forms import ImportForm, NoteForm, StatusForm
+from leads.exporting import export_inquiries
+from leads.filters import CompanyFilter
+from leads.forms import (
+    AssignForm,
+    ChannelForm,
+    ContactAttemptForm,
+    GradeOverrideForm,
+    ImportForm,
+    LanguageForm,
+    NoteForm,
+    ReplyForm,
+    SegmentForm,
+    StatusForm,
+)
 from leads.importer import AUTO, UnreadableFile, detect_preset, read_table
-from leads.models import Company, CompanyStatus, ImportBatch
+from leads.models import (
+    Activity,
+    ChannelKind,
+    Company,
+    CompanyStatus,
+    ImportBatch,
+    Inquiry,
+    Profile,
+)
 from leads.roles import can_work_leads, is_manager
+from leads.services import ClaimRefused
 
 
 def _require_role(user) -> None:
@@ -22,89 +48,243 @@ def _require_role(user) -> None:
         raise PermissionDenied(_("Your account has no Leadqual role yet; ask an admin."))
 
 
-class InboxView(LoginRequiredMixin, ListView):
+BULK_ACTIONS = ("assign", "claim", "fake", "status", "verify", "export")
+
+
+class InboxView(LoginRequiredMixin, FilterView):
+    """One row per company: the rep's home page. Every filter lives in the URL."""
+
     template_name = "leads/inbox.html"
+    filterset_class = CompanyFilter
     paginate_by = 50
     context_object_name = "companies"
+    strict = False
 
     def get_queryset(self):
         _require_role(self.request.user)
-        companies = selectors.company_list(user=self.request.user)
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            companies = companies.filter(
-                Q(name__icontains=query) | Q(inquiries__buyer_name__icontains=query)
-                | Q(inquiries__email__icontains=query) | Q(inquiries__message__icontains=query)
-            ).distinct()
-        scope = self.request.GET.get("owner", "")
-        if scope == "me":
-            companies = companies.filter(owner=self.request.user)
-        elif scope == "pool":
-            companies = companies.filter(owner__isnull=True)
-        status = self.request.GET.get("status", "")
-        if status in CompanyStatus.values:
-            companies = companies.filter(status=status)
-        return companies
+        return selectors.company_list(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
         params.pop("page", None)
+        sort_params = params.copy()
+        sort_params.pop("sort", None)
         context.update(
-            statuses=CompanyStatus.choices,
             query=params.urlencode(),
-            filters={key: self.request.GET.get(key, "") for key in ("q", "owner", "status")},
+            sort_query=sort_params.urlencode(),
+            current_sort=self.request.GET.get("sort", ""),
+            rows=inbox_rows(context["companies"]),
+            assign_form=AssignForm(),
+            statuses=CompanyStatus.choices,
+            pending_ids=",".join(str(c.pk) for c in context["companies"]
+                                 if c.verification_pending),
         )
         return context
+
+
+def inbox_rows(companies) -> list[dict]:
+    """Each company with the buyer's clock now (computed here, not per template tag)."""
+    now = timezone.now()
+    return [{"company": company, "clock": company.buyer_clock(now)} for company in companies]
+
+
+@login_required
+def inbox_poll(request):
+    """htmx: rows whose verification finished since the page was drawn, swapped in place."""
+    _require_role(request.user)
+    ids = [int(v) for v in request.GET.get("ids", "").split(",") if v.isdigit()][:200]
+    companies = list(selectors.company_list(user=request.user).filter(pk__in=ids))
+    done = [c for c in companies if not c.verification_pending]
+    still = [c.pk for c in companies if c.verification_pending]
+    return render(request, "leads/_inbox_poll.html", {
+        "rows": inbox_rows(done), "pending_ids": ",".join(map(str, still)),
+    })
+
+
+@login_required
+@require_POST
+def inbox_bulk(request):
+    """Bulk actions on the ticked companies; then back to the same filtered view."""
+    _require_role(request.user)
+    action = request.POST.get("action", "")
+    ids = [int(v) for v in request.POST.getlist("company") if v.isdigit()]
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("leads:inbox")
+    companies = list(selectors.companies_visible_to(request.user).filter(pk__in=ids))
+    if action not in BULK_ACTIONS or not companies:
+        messages.error(request, _("Tick at least one company and choose an action."))
+        return redirect(back)
+    if action == "export":
+        return _export_companies(companies)
+    done, refused = 0, []
+    for company in companies:
+        try:
+            done += _bulk_one(request, action, company)
+        except (ClaimRefused, PermissionDenied, ValueError) as exc:
+            refused.append(f"{company.name}: {exc}" if str(exc) else company.name)
+    if done:
+        messages.success(request, ngettext("%(n)s company updated.", "%(n)s companies updated.",
+                                           done) % {"n": done})
+    if refused:
+        messages.error(request, _("Not done: %(list)s") % {"list": "; ".join(refused[:10])})
+    return redirect(back)
+
+
+def _bulk_one(request, action: str, company: Company) -> int:
+    user = request.user
+    if action == "assign":
+        if not is_manager(user):
+            raise PermissionDenied(_("only managers assign companies"))
+        form = AssignForm(request.POST)
+        if not form.is_valid():
+            raise ValueError(_("choose a rep"))
+        services.company_assign(company=company, owner=form.cleaned_data["owner"], user=user)
+    elif action == "claim":
+        if company.owner_id == user.pk:
+            return 0
+        services.company_claim(company_id=company.pk, user=user)
+    elif action == "fake":
+        services.company_set_status(company=company, status=CompanyStatus.FAKE, user=user,
+                                    note=request.POST.get("note", "")[:1000])
+    elif action == "status":
+        status = request.POST.get("status", "")
+        if status not in CompanyStatus.values:
+            raise ValueError(_("choose a status"))
+        services.company_set_status(company=company, status=status, user=user)
+    elif action == "verify":
+        services.company_verify_again(company=company, user=user)
+    return 1
+
+
+def _export_companies(companies) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="leadqual-{stamp}.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with a BOM as UTF-8
+    export_inquiries(response, fmt="csv",
+                     queryset=Inquiry.objects.filter(company__in=[c.pk for c in companies]))
+    return response
 
 
 def _visible_company(request, pk: int) -> Company:
     _require_role(request.user)
     try:
-        return selectors.company_detail(user=request.user, pk=pk)
+        return selectors.companies_visible_to(request.user).select_related("owner").get(pk=pk)
     except Company.DoesNotExist as exc:
         raise Http404(_("No such company, or it belongs to another rep.")) from exc
 
 
 @login_required
 def company_detail(request, pk: int):
-    company = _visible_company(request, pk)
-    return render(
-        request,
-        "leads/company_detail.html",
-        {
-            "company": company,
-            "note_form": NoteForm(),
-            "status_form": StatusForm(initial={"status": company.status}),
-            "can_take": company.owner_id is None,
-            "merge_candidates": selectors.company_merge_candidates(user=request.user,
-                                                                   company=company),
-            "can_release": company.owner_id == request.user.pk or is_manager(request.user),
-        },
-    )
+    _require_role(request.user)
+    try:
+        company = selectors.company_detail(user=request.user, pk=pk)
+    except Company.DoesNotExist as exc:
+        raise Http404(_("No such company, or it belongs to another rep.")) from exc
+    channels = list(company.channels.all())
+    return render(request, "leads/company_detail.html", {
+        "company": company,
+        "clock": company.buyer_clock(),
+        "zone": company.buyer_zone(),
+        "channels": channels,
+        "suggestions": suggested_channels(company.country, {c.kind for c in channels}),
+        "note_form": NoteForm(),
+        "status_form": StatusForm(initial={"status": company.status}),
+        "attempt_form": ContactAttemptForm(initial={"channel": ChannelKind.EMAIL,
+                                                    "outcome": Activity.Outcome.SENT}),
+        "reply_form": ReplyForm(initial={"channel": ChannelKind.EMAIL}),
+        "segment_form": SegmentForm(initial={"segment": company.segment}),
+        "grade_form": GradeOverrideForm(initial={"grade": company.grade_override}),
+        "assign_form": AssignForm(initial={"owner": company.owner_id}),
+        "channel_form": ChannelForm(company=company),
+        "can_claim": company.owner_id is None,
+        "can_release": company.owner_id is not None and (
+            company.owner_id == request.user.pk or is_manager(request.user)),
+        "merge_candidates": selectors.company_merge_candidates(user=request.user,
+                                                               company=company),
+    })
+
+
+@login_required
+def company_checks(request, pk: int):
+    """htmx: the grade headline and each inquiry's checks, polled while any is running."""
+    _require_role(request.user)
+    try:
+        company = selectors.company_detail(user=request.user, pk=pk)
+    except Company.DoesNotExist as exc:
+        raise Http404 from exc
+    return render(request, "leads/_company_checks.html", {"company": company})
+
+
+def _form_action(form_class, handler, success: str):
+    """A POST-only quick action on one visible company: validate, run, say so, go back."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        company = _visible_company(request, pk)
+        form = form_class(request.POST)
+        if not form.is_valid():
+            errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+            messages.error(request, errors or _("Check the form."))
+            return redirect(company)
+        try:
+            handler(request, company, form.cleaned_data)
+        except (ClaimRefused, ValueError) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, success)
+        return redirect(company)
+
+    return view
+
+
+company_note = _form_action(
+    NoteForm,
+    lambda r, c, d: services.activity_note_add(company=c, body=d["body"], user=r.user),
+    _("Note added."))
+company_status = _form_action(
+    StatusForm,
+    lambda r, c, d: services.company_set_status(company=c, status=d["status"],
+                                                note=d["note"], user=r.user),
+    _("Status changed."))
+company_attempt = _form_action(
+    ContactAttemptForm,
+    lambda r, c, d: services.contact_attempt_log(company=c, channel=d["channel"],
+                                                 outcome=d["outcome"], body=d["body"],
+                                                 user=r.user),
+    _("Contact attempt logged."))
+company_reply = _form_action(
+    ReplyForm,
+    lambda r, c, d: services.reply_log(company=c, channel=d["channel"], body=d["body"],
+                                       user=r.user),
+    _("Reply logged."))
+company_segment = _form_action(
+    SegmentForm,
+    lambda r, c, d: services.company_set_segment(company=c, segment=d["segment"], user=r.user),
+    _("Segment changed."))
+company_grade = _form_action(
+    GradeOverrideForm,
+    lambda r, c, d: services.grade_override_set(company=c, grade=d["grade"],
+                                                reason=d["reason"], user=r.user),
+    _("Grade saved."))
 
 
 @login_required
 @require_POST
-def company_note(request, pk: int):
+def company_verify(request, pk: int):
     company = _visible_company(request, pk)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        services.activity_note_add(company=company, body=form.cleaned_data["body"],
-                                   user=request.user)
-    else:
-        messages.error(request, _("The note is empty or too long."))
-    return redirect(company)
-
-
-@login_required
-@require_POST
-def company_status(request, pk: int):
-    company = _visible_company(request, pk)
-    form = StatusForm(request.POST)
-    if form.is_valid():
-        services.company_set_status(company=company, status=form.cleaned_data["status"],
-                                    note=form.cleaned_data["note"], user=request.user)
+    count = services.company_verify_again(company=company, user=request.user)
+    messages.success(request, ngettext("Checking %(n)s inquiry again.",
+                                       "Checking %(n)s inquiries again.", count) % {"n": count})
     return redirect(company)
 
 
@@ -112,10 +292,11 @@ def company_status(request, pk: int):
 @require_POST
 def company_claim(request, pk: int):
     company = _visible_company(request, pk)
-    if company.owner_id is not None and not is_manager(request.user):
-        messages.error(request, _("This company already has an owner."))
+    try:
+        services.company_claim(company_id=company.pk, user=request.user)
+    except ClaimRefused as exc:
+        messages.error(request, str(exc))
     else:
-        services.company_assign(company=company, owner=request.user, user=request.user)
         messages.success(request, _("%(name)s is now yours.") % {"name": company.name})
     return redirect(company)
 
@@ -129,6 +310,81 @@ def company_release(request, pk: int):
     services.company_assign(company=company, owner=None, user=request.user)
     messages.success(request, _("%(name)s is back in the public pool.") % {"name": company.name})
     return redirect(company)
+
+
+@login_required
+@require_POST
+def company_assign(request, pk: int):
+    company = _visible_company(request, pk)
+    if not is_manager(request.user):
+        raise PermissionDenied
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        owner = form.cleaned_data["owner"]
+        services.company_assign(company=company, owner=owner, user=request.user)
+        messages.success(request, _("Assigned to %(who)s.") % {
+            "who": owner or _("the public pool")})
+    else:
+        messages.error(request, _("Choose a rep."))
+    return redirect(company)
+
+
+@login_required
+@require_POST
+def channel_save(request, pk: int, channel_id: int | None = None):
+    """Add a contact channel, or edit one (``channel_id``)."""
+    company = _visible_company(request, pk)
+    instance = get_object_or_404(company.channels, pk=channel_id) if channel_id else None
+    form = ChannelForm(request.POST, instance=instance, company=company)
+    if form.is_valid():
+        channel = form.save(commit=False)
+        channel.company = company
+        emergency = channel.is_emergency
+        channel.is_emergency = False
+        channel.save()
+        if emergency:
+            services.channel_set_emergency(channel=channel)
+        messages.success(request, _("Contact saved."))
+    else:
+        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        messages.error(request, errors)
+    return redirect(company)
+
+
+@login_required
+@require_POST
+def channel_delete(request, pk: int, channel_id: int):
+    company = _visible_company(request, pk)
+    get_object_or_404(company.channels, pk=channel_id).delete()
+    messages.success(request, _("Contact removed."))
+    return redirect(company)
+
+
+@login_required
+@require_POST
+def channel_emergency(request, pk: int, channel_id: int):
+    company = _visible_company(request, pk)
+    channel = get_object_or_404(company.channels, pk=channel_id)
+    try:
+        services.channel_set_emergency(channel=channel)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    return redirect(company)
+
+
+@login_required
+@require_POST
+def language_set(request):
+    """Save the user's language; the interface follows it from the next page on."""
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        Profile.objects.update_or_create(user=request.user,
+                                         defaults={"language": form.cleaned_data["language"]})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        back = reverse("leads:inbox")
+    return redirect(back)
 
 
 @login_required

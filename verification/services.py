@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 
 def verification_request(*, inquiry_ids: Iterable[int]) -> None:
     """Mark inquiries pending and enqueue their checks once the caller commits."""
+    from leads.models import Inquiry
+    from leads.services import companies_refresh
     from verification.tasks import verify_inquiry
 
     ids = list(inquiry_ids)
@@ -29,6 +31,8 @@ def verification_request(*, inquiry_ids: Iterable[int]) -> None:
     Verification.objects.filter(inquiry_id__in=existing).update(
         status=Verification.Status.PENDING, requested_at=now
     )
+    companies_refresh(company_ids=Inquiry.objects.filter(pk__in=ids)
+                      .values_list("company_id", flat=True).distinct())
 
     def enqueue() -> None:
         for pk in ids:
@@ -45,9 +49,11 @@ def verification_run(*, inquiry_id: int, retry: bool = False) -> Verification | 
     is a scheduled retry after a temporary SMTP answer.
     """
     from leads.models import Inquiry
+    from leads.services import companies_refresh
 
     inquiry = (Inquiry.objects.filter(pk=inquiry_id)
-               .only("pk", "email", "website", "company_name", "message", "product").first())
+               .only("pk", "company_id", "email", "website", "company_name", "message",
+                     "product").first())
     if inquiry is None:
         log.info("verification.skip inquiry=%s reason=deleted", inquiry_id)
         return None
@@ -76,6 +82,7 @@ def verification_run(*, inquiry_id: int, retry: bool = False) -> Verification | 
         verification.error = ""
         verification.verified_at = timezone.now()
         verification.save()
+        companies_refresh(company_ids=[inquiry.company_id])
     log.info("verification.done inquiry=%s grade=%s email=%s website=%s fit=%s",
              inquiry_id, verification.grade, verification.email_status,
              verification.website_status, verification.fit)
@@ -107,6 +114,7 @@ def verifications_rescore(*, batch_size: int = 500, progress=None) -> int:
     No network: the website text, title and description saved at verification
     time are scored again with the current keywords (after an admin's edit).
     """
+    from leads.services import companies_refresh
     from verification.checks import rescore
 
     queryset = (Verification.objects.filter(verified_at__isnull=False)
@@ -121,12 +129,14 @@ def verifications_rescore(*, batch_size: int = 500, progress=None) -> int:
         batch.append(verification)
         if len(batch) >= batch_size:
             Verification.objects.bulk_update(batch, fields)
+            companies_refresh(company_ids={v.inquiry.company_id for v in batch})
             count += len(batch)
             if progress:
                 progress(len(batch))
             batch = []
     if batch:
         Verification.objects.bulk_update(batch, fields)
+        companies_refresh(company_ids={v.inquiry.company_id for v in batch})
         count += len(batch)
         if progress:
             progress(len(batch))

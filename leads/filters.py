@@ -1,0 +1,134 @@
+"""The inbox's filters, search and sorting: all of it lives in the query string."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from leads.countries import country_name
+from leads.models import CLOSED_STATUSES, Company, CompanyStatus, Inquiry, Platform, Segment
+from leads.roles import REP, is_manager
+from verification.models import Verification
+
+ME, POOL, MINE_AND_POOL = "me", "pool", "mine_pool"
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Sorting puts empty values (not yet verified, no follow-up) last, either way."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in django_filters.constants.EMPTY_VALUES:
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], "-id")
+
+
+class CompanyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"),
+                                  widget=forms.TextInput(attrs={
+                                      "type": "search",
+                                      "placeholder": _("Company, buyer, email or message"),
+                                  }))
+    grade = django_filters.MultipleChoiceFilter(choices=Verification.Grade.choices,
+                                                label=_("Grade"),
+                                                widget=forms.CheckboxSelectMultiple)
+    email_status = django_filters.ChoiceFilter(choices=Verification.EmailStatus.choices,
+                                               label=_("Email"), empty_label=_("Any email"))
+    website_status = django_filters.ChoiceFilter(choices=Verification.WebsiteStatus.choices,
+                                                 label=_("Website"),
+                                                 empty_label=_("Any website"))
+    fit = django_filters.RangeFilter(label=_("Fit"))
+    country = django_filters.ChoiceFilter(label=_("Country"), empty_label=_("Any country"))
+    platform = django_filters.ChoiceFilter(choices=Platform.choices, label=_("Platform"),
+                                           empty_label=_("Any platform"))
+    owner = django_filters.ChoiceFilter(method="filter_owner", label=_("Owner"),
+                                        empty_label=None)
+    status = django_filters.MultipleChoiceFilter(choices=CompanyStatus.choices,
+                                                 label=_("Status"),
+                                                 widget=forms.CheckboxSelectMultiple)
+    segment = django_filters.ChoiceFilter(choices=Segment.choices[1:], label=_("Segment"),
+                                          empty_label=_("Any segment"))
+    received = django_filters.DateFromToRangeFilter(
+        field_name="last_received_at", label=_("Received"),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    awaiting = django_filters.ChoiceFilter(method="filter_awaiting", label=_("Awaiting reply"),
+                                           choices=[("1", _("Awaiting reply"))])
+    sort = NullsLastOrderingFilter(
+        label=_("Sort"),
+        fields=(
+            ("last_received_at", "received"),
+            ("score", "score"),
+            ("grade", "grade"),
+            ("fit", "fit"),
+            ("name", "company"),
+            ("country", "country"),
+            ("status", "status"),
+            ("owner__username", "owner"),
+            ("next_followup_at", "followup"),
+        ),
+        field_labels={"last_received_at": _("Received"), "score": _("Score"),
+                      "name": _("Company"), "next_followup_at": _("Next follow-up")},
+    )
+
+    class Meta:
+        model = Company
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, user=None, **kwargs):
+        # Reps start on their own companies and the pool; managers on everyone.
+        data = data.copy() if data is not None else None
+        if data is not None and not data.get("owner"):
+            data["owner"] = "" if is_manager(user) else MINE_AND_POOL
+        super().__init__(data, *args, **kwargs)
+        self.user = user
+        owner_choices = [(MINE_AND_POOL, _("Mine and the pool")), (ME, _("Mine")),
+                         (POOL, _("Public pool"))]
+        if is_manager(user):
+            owner_choices.insert(0, ("", _("Everyone")))
+            owner_choices += [
+                (str(rep.pk), rep.get_full_name() or rep.username)
+                for rep in get_user_model().objects.filter(groups__name=REP, is_active=True)
+                .order_by("first_name", "username")
+            ]
+        self.filters["owner"].extra["choices"] = owner_choices
+        countries = (self.queryset.exclude(country="").order_by("country")
+                     .values_list("country", flat=True).distinct())
+        self.filters["country"].extra["choices"] = [
+            (code, f"{country_name(code)} ({code})") for code in countries
+        ]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        inquiries = Inquiry.objects.filter(company=OuterRef("pk")).filter(
+            Q(buyer_name__icontains=value) | Q(email__icontains=value)
+            | Q(company_name__icontains=value) | Q(message__icontains=value)
+            | Q(product__icontains=value)
+        )
+        return queryset.filter(Q(name__icontains=value) | Q(domain__icontains=value)
+                               | Exists(inquiries))
+
+    def filter_owner(self, queryset, name, value):
+        if value == ME:
+            return queryset.filter(owner=self.user)
+        if value == POOL:
+            return queryset.filter(owner__isnull=True)
+        if value == MINE_AND_POOL:
+            return queryset.filter(Q(owner=self.user) | Q(owner__isnull=True))
+        if value.isdigit() and is_manager(self.user):
+            return queryset.filter(owner_id=int(value))
+        return queryset
+
+    def filter_awaiting(self, queryset, name, value):
+        """Contacted, and no reply since our last contact (Company.awaiting_reply)."""
+        return queryset.filter(
+            Q(last_contact_at__isnull=False)
+            & (Q(last_reply_at__isnull=True) | Q(last_reply_at__lt=F("last_contact_at")))
+        ).exclude(status__in=CLOSED_STATUSES)
