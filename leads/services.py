@@ -426,6 +426,8 @@ def activity_note_add(*, company: Company, body: str, user=None) -> Activity:
 def contact_attempt_log(*, company: Company, channel: str, outcome: str, body: str = "",
                         user=None, at=None) -> Activity:
     """We reached out; a new company becomes contacted."""
+    if company.status == CompanyStatus.NEW:  # recorded first, so the attempt tops the timeline
+        company_set_status(company=company, status=CompanyStatus.CONTACTED, user=user)
     at = at or timezone.now()
     activity = Activity.objects.create(
         company=company, kind=Activity.Kind.CONTACT_ATTEMPT, channel=channel, outcome=outcome,
@@ -434,14 +436,15 @@ def contact_attempt_log(*, company: Company, channel: str, outcome: str, body: s
     Company.objects.filter(pk=company.pk).filter(
         Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at)
     ).update(last_contact_at=at)
-    if company.status == CompanyStatus.NEW:
-        company_set_status(company=company, status=CompanyStatus.CONTACTED, user=user)
     return activity
 
 
 @transaction.atomic
 def reply_log(*, company: Company, channel: str, body: str = "", user=None, at=None) -> Activity:
     """The buyer answered: the company is replied unless it is already further on."""
+    if company.status in (CompanyStatus.NEW, CompanyStatus.CONTACTED,
+                          CompanyStatus.AWAITING_REPLY):
+        company_set_status(company=company, status=CompanyStatus.REPLIED, user=user)
     at = at or timezone.now()
     activity = Activity.objects.create(
         company=company, kind=Activity.Kind.REPLY, channel=channel, body=body, author=user,
@@ -450,9 +453,6 @@ def reply_log(*, company: Company, channel: str, body: str = "", user=None, at=N
     Company.objects.filter(pk=company.pk).filter(
         Q(last_reply_at__isnull=True) | Q(last_reply_at__lt=at)
     ).update(last_reply_at=at)
-    if company.status in (CompanyStatus.NEW, CompanyStatus.CONTACTED,
-                          CompanyStatus.AWAITING_REPLY):
-        company_set_status(company=company, status=CompanyStatus.REPLIED, user=user)
     return activity
 
 
