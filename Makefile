@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint fmt clean
+.PHONY: run test lint fmt clean messages
 
 run: $(VENV)/.app .env
 	$(BIN)/python manage.py migrate --noinput
@@ -38,6 +38,12 @@ $(VENV)/.test: pyproject.toml | $(VENV)/bin/python
 .env:
 	@printf 'DEBUG=true\nSECRET_KEY=dev-%s\n' "$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(40))')" > $@
 	@echo "wrote .env (DEBUG=true, a fresh SECRET_KEY)"
+
+# Refresh the translation catalogue after changing UI strings, then compile it.
+messages: $(VENV)/.app
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests \
+		--ignore=static --ignore="verification/sandbox/*"
+	$(BIN)/python manage.py compilemessages -l zh_Hans
 
 clean:
 	rm -rf var/broker var/*.sqlite3* var/celerybeat-schedule*

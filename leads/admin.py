@@ -2,13 +2,16 @@ from django.contrib import admin
 
 from leads.models import (
     Activity,
+    AssignmentRule,
     Company,
     CompanyKey,
     ContactChannel,
     ImportBatch,
     Inquiry,
     Person,
+    Profile,
     Tag,
+    TeamSettings,
 )
 
 
@@ -34,8 +37,12 @@ class KeyInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "country", "domain", "owner", "status", "segment", "created_at"]
-    list_filter = ["status", "segment", "country"]
+    list_display = ["name", "country", "domain", "owner", "status", "segment", "grade",
+                    "last_received_at"]
+    list_filter = ["status", "segment", "grade", "assigned_via", "country"]
+    readonly_fields = ["inquiry_count", "last_received_at", "platform", "verified_grade",
+                       "score", "email_status", "website_status", "fit",
+                       "verification_pending", "last_contact_at", "last_reply_at"]
     search_fields = ["name", "domain", "keys__key"]
     autocomplete_fields = ["owner", "tags"]
     inlines = [ChannelInline, KeyInline, InquiryInline]
@@ -94,3 +101,28 @@ class CompanyKeyAdmin(admin.ModelAdmin):
     list_display = ["key", "company"]
     search_fields = ["key", "company__name"]
     autocomplete_fields = ["company"]
+
+
+@admin.register(AssignmentRule)
+class AssignmentRuleAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "values", "rep", "priority", "active"]
+    list_editable = ["priority", "active"]
+    list_filter = ["kind", "active", "rep"]
+
+
+@admin.register(TeamSettings)
+class TeamSettingsAdmin(admin.ModelAdmin):
+    """One row; opening the list goes straight to it."""
+
+    list_display = ["__str__", "round_robin", "daily_cap", "pool_cap", "pool_return_days"]
+
+    def has_add_permission(self, request):
+        return not TeamSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "language"]

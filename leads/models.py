@@ -151,6 +151,10 @@ class Company(models.Model):
     last_received_at = models.DateTimeField(_("last received"), null=True, blank=True)
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices,
                                 blank=True)
+    summary = models.CharField(
+        _("latest request"), max_length=200, blank=True,
+        help_text=_("The product of the latest inquiry, or its first words."),
+    )
     grade = models.CharField(
         _("grade"), max_length=1, blank=True,
         help_text=_("The override when there is one, else the verified grade."),

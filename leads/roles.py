@@ -15,6 +15,7 @@ _WORK_MODELS = {
 }
 _SETTINGS_MODELS = {
     "followup": ["channelranking"],
+    "leads": ["assignmentrule", "teamsettings"],
     "verification": [],
 }
 

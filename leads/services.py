@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from leads.importer import PLATFORM_OF_PRESET, Table, map_row
@@ -536,12 +537,15 @@ def _companies_refresh_chunk(ids: list[int], Verification) -> None:
             reply=Max("created_at", filter=Q(kind=Activity.Kind.REPLY)),
         )
     }
-    latest_platform: dict[int, str] = {}
-    for company_id, platform in (
+    latest: dict[int, tuple[str, str]] = {}
+    for company_id, platform, product, message in (
         Inquiry.objects.filter(company_id__in=ids)
-        .order_by("company_id", "-received_at", "-pk").values_list("company_id", "platform")
+        .order_by("company_id", "-received_at", "-pk")
+        .values_list("company_id", "platform", "product", Substr("message", 1, 200))
     ):
-        latest_platform.setdefault(company_id, platform)
+        if company_id not in latest:
+            text = product or " ".join(message.split())
+            latest[company_id] = (platform, text[:197] + "…" if len(text) > 200 else text)
     headline: dict[int, dict] = {}
     for row in (
         Verification.objects.filter(inquiry__company_id__in=ids, verified_at__isnull=False)
@@ -556,7 +560,7 @@ def _companies_refresh_chunk(ids: list[int], Verification) -> None:
         company.inquiry_count = total.get("n", 0)
         company.last_received_at = total.get("last")
         company.verification_pending = bool(total.get("pending"))
-        company.platform = latest_platform.get(company.pk, "")
+        company.platform, company.summary = latest.get(company.pk, ("", ""))
         company.verified_grade = head.get("grade") or ""
         company.grade = company.grade_override or company.verified_grade
         company.score = head.get("score")
@@ -569,6 +573,7 @@ def _companies_refresh_chunk(ids: list[int], Verification) -> None:
 
 
 REFRESHED_FIELDS = ["inquiry_count", "last_received_at", "verification_pending", "platform",
+                    "summary",
                     "verified_grade", "grade", "score", "email_status", "website_status", "fit",
                     "last_contact_at", "last_reply_at"]
 

@@ -36,8 +36,8 @@
     const button = event.submitter;
     if (button && button.form && button.form.id === "bulk") {
       const ticked = document.querySelectorAll("input[form=bulk][name=company]:checked").length;
-      if (!ticked) { event.preventDefault(); alert(button.dataset.none || "Tick at least one company first."); return; }
-      if (button.value === "fake" && !confirm(button.dataset.confirm || "Mark the ticked companies as fake?")) {
+      if (!ticked) { event.preventDefault(); alert(button.form.dataset.none); return; }
+      if (button.value === "fake" && !confirm(button.dataset.confirm)) {
         event.preventDefault();
       }
     }

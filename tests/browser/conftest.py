@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 CHROMIUM = os.environ.get("LEADQUAL_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -25,6 +26,9 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield browser
         browser.close()
+        # Connections opened while Playwright's loop ran belong to that context;
+        # close them here, or the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 @pytest.fixture
@@ -33,6 +37,10 @@ def page(browser):
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
+    # Leave the app first, so no poll is cut off mid-request (the server thread would
+    # keep its database connection, and the test database could not be dropped).
+    page.goto("about:blank")
+    page.wait_for_timeout(300)
     context.close()
 
 

@@ -169,3 +169,22 @@ def test_the_assigning_rule_is_shown_on_the_company(client, rep):
     client.force_login(rep)
     html = client.get(reverse("leads:company", args=[company.pk])).content.decode()
     assert "Rule: Europe → Lily" in html
+
+
+def test_admins_edit_rules_and_team_settings_in_the_admin(client, admin_user, rep, manager):
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:leads_assignmentrule_add"), {
+        "name": "EU → Lily", "kind": "country", "values": "EU", "rep": rep.pk,
+        "priority": 10, "active": "on"})
+    assert response.status_code == 302
+    assert AssignmentRule.objects.get(name="EU → Lily").terms() == ["EU"]
+    settings = TeamSettings.load()
+    response = client.post(reverse("admin:leads_teamsettings_change", args=[settings.pk]), {
+        "round_robin": "on", "daily_cap": "5", "pool_cap": "", "pool_return_days": "14"})
+    assert response.status_code == 302
+    settings.refresh_from_db()
+    assert (settings.daily_cap, settings.pool_return_days) == (5, 14)
+    client.force_login(manager)  # managers are not staff: no admin
+    assert client.get(reverse("admin:leads_assignmentrule_changelist")).status_code == 302

@@ -43,3 +43,21 @@ def test_every_string_of_the_catalogue_is_translated():
     assert missing == []
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert fuzzy == []
+
+
+def test_the_compiled_catalogue_matches_the_po_file():
+    """`make messages` compiles the .mo; a .po edited without it would not show."""
+    import gettext
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+    from django.conf import settings
+
+    folder = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
+    with (folder / "django.po").open("rb") as handle:
+        catalog = read_po(handle)
+    with (folder / "django.mo").open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)
+    stale = [m.id for m in catalog
+             if m.id and isinstance(m.id, str) and compiled.gettext(m.id) != m.string]
+    assert stale == []
