@@ -93,3 +93,15 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+def pytest_collection_modifyitems(items):
+    """Transactional tests must restore the migrated data (roles, permissions, keyword
+    lists) for those after them: a flush after a serialized-rollback test skips
+    post_migrate, so a test without it would find no roles."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker and marker.kwargs.get("transaction") and not marker.kwargs.get(
+                "serialized_rollback"):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use django_db(transaction=True, serialized_rollback=True)")

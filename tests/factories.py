@@ -23,11 +23,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(user, create, extracted, **kwargs):
         if create and extracted:
-            if not Group.objects.filter(name=extracted).exists():
-                # A flush after a serialized-rollback test skips post_migrate.
-                from leads.roles import roles_sync
-
-                roles_sync()
             user.groups.add(Group.objects.get(name=extracted))
 
 

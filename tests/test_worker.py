@@ -70,7 +70,7 @@ def _base_env(**extra) -> dict:
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_task_enqueued_on_commit_runs_on_a_real_worker_over_redis(api_client, rep, tmp_path):
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL is not set (CI sets it; see .ci/run)")
@@ -177,7 +177,7 @@ def test_verify_inquiries_wait_without_a_running_worker(tmp_path):
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bulk_run_with_two_workers_keeps_the_per_host_cap_and_never_sends_data(
         sandbox_internet, tmp_path):
     """Two worker processes x 4 threads verify 24 inquiries at one slow mail server."""

@@ -49,3 +49,17 @@ def sort_th(context, key: str, label: str, first: str = "-") -> str:
     query = context.get("sort_query", "")
     href = f"?{query}&sort={target}" if query else f"?sort={target}"
     return format_html('<th aria-sort="{}"><a href="{}">{}{}</a></th>', aria, href, label, arrow)
+
+
+@register.filter
+def web_href(value: str) -> str:
+    """A link target for a website someone typed: http(s) only, never javascript: & co."""
+    from urllib.parse import urlsplit
+
+    value = (value or "").strip()
+    if not value:
+        return ""
+    scheme = urlsplit(value).scheme.lower() if "://" in value else ""
+    if scheme in ("http", "https"):
+        return value
+    return "http://" + value.split("://", 1)[-1].lstrip("/")

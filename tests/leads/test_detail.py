@@ -205,3 +205,15 @@ def test_detail_queries_do_not_grow_with_inquiries_and_history(client, rep, comp
         services.activity_note_add(company=company, body=f"note {n}", user=rep)
     assert Company.objects.get(pk=company.pk).inquiry_count == 9
     assert count() == few
+
+
+@pytest.mark.parametrize(("website", "href"), [
+    ("aquapure.de", "http://aquapure.de"),
+    ("https://www.aquapure.de/en", "https://www.aquapure.de/en"),
+    ("javascript://%0aalert(1)", "http://%0aalert(1)"),
+    ("JavaScript:alert(1)", "http://JavaScript:alert(1)"),
+])
+def test_company_website_links_are_http_only(client, rep, company, website, href):
+    Company.objects.filter(pk=company.pk).update(website=website)
+    client.force_login(rep)
+    assert f'href="{href}"' in page(client, company)
