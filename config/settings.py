@@ -136,6 +136,8 @@ USE_TZ = True
 # The sales team's own zone; buyers' zones are stored per company.
 TEAM_TIME_ZONE = env.str("TEAM_TIME_ZONE", default="Asia/Shanghai")
 TIME_ZONE = TEAM_TIME_ZONE
+TEAM_COUNTRY = env.str("TEAM_COUNTRY", default="CN")  # whose holidays the team keeps
+LEADQUAL_TEAM_HOURS = env.str("LEADQUAL_TEAM_HOURS", default="09:00-18:00")
 # The buyer's default business window, local time ("HH:MM-HH:MM").
 LEADQUAL_BUSINESS_HOURS = env.str("LEADQUAL_BUSINESS_HOURS", default="09:00-17:00")
 

@@ -124,3 +124,49 @@ def reps_queryset():
 
     return (get_user_model().objects.filter(groups__name=REP, is_active=True)
             .order_by("first_name", "username"))
+
+
+class VacationForm(forms.Form):
+    first_day = forms.DateField(label=_("First day"),
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label=_("Last day"),
+                               widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=200,
+                           widget=forms.TextInput(attrs={"placeholder": _("e.g. out of office")}))
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last and last < first:
+            raise forms.ValidationError(_("The last day is before the first."))
+        return data
+
+
+class BuyerCalendarForm(forms.Form):
+    """The buyer's zone (blank = from phone or country), state and business hours."""
+
+    time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
+    subdivision = forms.CharField(label=_("State / province"), required=False, max_length=10)
+    business_hours = forms.RegexField(
+        label=_("Business hours"), required=False, max_length=11,
+        regex=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
+        error_messages={"invalid": _("Write the hours as 08:30-17:00.")},
+        widget=forms.TextInput(attrs={"placeholder": "09:00-17:00"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        import zoneinfo
+
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [("", _("From the phone or the country"))] + [
+            (name, name) for name in sorted(zoneinfo.available_timezones())
+            if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+        ]
+
+    def clean_business_hours(self):
+        value = self.cleaned_data["business_hours"]
+        if value:
+            start, end = value.split("-")
+            if end <= start:
+                raise forms.ValidationError(_("The window closes before it opens."))
+        return value

@@ -145,6 +145,15 @@ class Company(models.Model):
     assigned_note = models.CharField(_("assignment"), max_length=255, blank=True)
     # The buyer's IANA zone and where it came from ("explicit", "phone +1 415…", "country").
     time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    subdivision = models.CharField(
+        _("state / province"), max_length=10, blank=True,
+        help_text=_("ISO 3166-2 code without the country, e.g. CA for California: its "
+                    "holidays count too."),
+    )
+    business_hours = models.CharField(
+        _("business hours"), max_length=11, blank=True,
+        help_text=_("The buyer's window, local time, e.g. 08:00-16:00; empty = the default."),
+    )
     time_zone_source = models.CharField(_("time zone from"), max_length=120, blank=True)
     # Headline, kept by companies_refresh().
     inquiry_count = models.PositiveIntegerField(_("inquiries"), default=0)
@@ -203,12 +212,13 @@ class Company(models.Model):
             return BuyerZone.from_stored(self.time_zone, self.time_zone_source)
         return zone_for_country(self.country)
 
-    def buyer_clock(self, now=None):
+    def buyer_clock(self, now=None, calendar=None):
         """The buyer's local time and business hours now; None when the zone is unknown."""
         from followup.calendar import buyer_clock
+        from followup.services import buyer_calendar
 
-        zone = self.buyer_zone()
-        return buyer_clock(zone.zone, self.country, now) if zone.zone else None
+        calendar = calendar or buyer_calendar(self, vacations=[], overrides={})
+        return buyer_clock(calendar.zone, self.country, now, calendar) if calendar else None
 
     @property
     def awaiting_reply(self) -> bool:

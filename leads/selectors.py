@@ -45,6 +45,7 @@ def company_detail(*, user, pk: int) -> Company:
         .prefetch_related(
             "tags",
             "people",
+            "vacations",
             "channels__person",
             Prefetch(
                 "inquiries",

@@ -508,6 +508,30 @@ def company_verify_again(*, company: Company, user=None) -> int:
     return len(ids)
 
 
+@transaction.atomic
+def company_set_calendar(*, company: Company, time_zone: str, subdivision: str,
+                         business_hours: str, user=None) -> Company:
+    """The buyer's explicit zone (blank: from phone or country), state and hours."""
+    from followup.timezones import buyer_zone
+
+    company = Company.objects.select_for_update().get(pk=company.pk)
+    phones = list(company.channels.filter(kind__in=[ChannelKind.PHONE, ChannelKind.WHATSAPP])
+                  .values_list("value", flat=True))
+    zone = buyer_zone(explicit=time_zone, phones=phones, country=company.country)
+    company.time_zone, company.time_zone_source = zone.key, zone.stored
+    company.subdivision = subdivision.strip().upper()
+    company.business_hours = business_hours
+    company.save(update_fields=["time_zone", "time_zone_source", "subdivision",
+                                "business_hours", "updated_at"])
+    Activity.objects.create(
+        company=company, kind=Activity.Kind.NOTE, author=user,
+        body=f"Buyer's calendar: {zone.key or 'unknown zone'}"
+        + (f", {company.subdivision}" if company.subdivision else "")
+        + (f", hours {business_hours}" if business_hours else ""),
+    )
+    return company
+
+
 def companies_refresh(*, company_ids: Iterable[int]) -> None:
     """Recompute the headline fields of these companies from their inquiries.
 

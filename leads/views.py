@@ -13,12 +13,13 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
-from followup.services import suggested_channels
+from followup.services import buyer_calendar, calendars_for, suggested_channels, vacation_add
 from leads import selectors, services
 from leads.exporting import export_inquiries
 from leads.filters import CompanyFilter
 from leads.forms import (
     AssignForm,
+    BuyerCalendarForm,
     ChannelForm,
     ContactAttemptForm,
     GradeOverrideForm,
@@ -28,6 +29,7 @@ from leads.forms import (
     ReplyForm,
     SegmentForm,
     StatusForm,
+    VacationForm,
 )
 from leads.importer import AUTO, UnreadableFile, detect_preset, read_table
 from leads.models import (
@@ -89,9 +91,12 @@ class InboxView(LoginRequiredMixin, FilterView):
 
 
 def inbox_rows(companies) -> list[dict]:
-    """Each company with the buyer's clock now (computed here, not per template tag)."""
+    """Each company with the buyer's clock now (calendars loaded for the page at once)."""
     now = timezone.now()
-    return [{"company": company, "clock": company.buyer_clock(now)} for company in companies]
+    calendars = calendars_for(companies)
+    return [{"company": company,
+             "clock": company.buyer_clock(now, calendars[company.pk])
+             if calendars[company.pk] else None} for company in companies]
 
 
 @login_required
@@ -190,10 +195,24 @@ def company_detail(request, pk: int):
     except Company.DoesNotExist as exc:
         raise Http404(_("No such company, or it belongs to another rep.")) from exc
     channels = list(company.channels.all())
+    calendar = buyer_calendar(company, vacations=[(v.first_day, v.last_day, v.note)
+                                                  for v in company.vacations.all()])
+    today = timezone.localdate(timezone=calendar.zone) if calendar else None
+    next_moment = calendar.next_moment() if calendar else None
     return render(request, "leads/company_detail.html", {
         "company": company,
-        "clock": company.buyer_clock(),
+        "clock": company.buyer_clock(calendar=calendar) if calendar else None,
         "zone": company.buyer_zone(),
+        "first_received": min((i.received_at for i in company.inquiries.all()), default=None),
+        "next_moment": next_moment,
+        "working_days": calendar.working_days(today, 5) if calendar else [],
+        "days_off": calendar.upcoming_days_off(today, 60) if calendar else [],
+        "vacations": company.vacations.all(),
+        "vacation_form": VacationForm(),
+        "calendar_form": BuyerCalendarForm(initial={
+            "time_zone": company.time_zone if company.time_zone_source.startswith("explicit")
+            else "", "subdivision": company.subdivision,
+            "business_hours": company.business_hours}),
         "channels": channels,
         "suggestions": suggested_channels(company.country, {c.kind for c in channels}),
         "note_form": NoteForm(),
@@ -271,11 +290,28 @@ company_segment = _form_action(
     SegmentForm,
     lambda r, c, d: services.company_set_segment(company=c, segment=d["segment"], user=r.user),
     _("Segment changed."))
+company_calendar = _form_action(
+    BuyerCalendarForm,
+    lambda r, c, d: services.company_set_calendar(company=c, user=r.user, **d),
+    _("Buyer's calendar saved."))
+company_vacation = _form_action(
+    VacationForm,
+    lambda r, c, d: vacation_add(company=c, user=r.user, **d),
+    _("Vacation recorded: no follow-up lands on those days."))
 company_grade = _form_action(
     GradeOverrideForm,
     lambda r, c, d: services.grade_override_set(company=c, grade=d["grade"],
                                                 reason=d["reason"], user=r.user),
     _("Grade saved."))
+
+
+@login_required
+@require_POST
+def vacation_delete(request, pk: int, vacation_id: int):
+    company = _visible_company(request, pk)
+    get_object_or_404(company.vacations, pk=vacation_id).delete()
+    messages.success(request, _("Vacation removed."))
+    return redirect(company)
 
 
 @login_required

@@ -217,3 +217,47 @@ def test_company_website_links_are_http_only(client, rep, company, website, href
     Company.objects.filter(pk=company.pk).update(website=website)
     client.force_login(rep)
     assert f'href="{href}"' in page(client, company)
+
+
+def test_buyer_calendar_vacation_and_next_moment(client, rep, company):
+    client.force_login(rep)
+    html = page(client, company)
+    assert "Next good moment to write" in html and "Next working days" in html
+    client.post(reverse("leads:company-calendar", args=[company.pk]),
+                {"time_zone": "America/Chicago", "subdivision": "il",
+                 "business_hours": "08:00-16:00"})
+    company.refresh_from_db()
+    assert (company.time_zone, company.subdivision, company.business_hours) == (
+        "America/Chicago", "IL", "08:00-16:00")
+    assert "America/Chicago (set by hand)" in page(client, company)
+    response = client.post(reverse("leads:company-calendar", args=[company.pk]),
+                           {"time_zone": "", "subdivision": "", "business_hours": "17:00-09:00"},
+                           follow=True)
+    assert "closes before it opens" in response.content.decode()
+    client.post(reverse("leads:company-calendar", args=[company.pk]),
+                {"time_zone": "", "subdivision": "", "business_hours": ""})
+    company.refresh_from_db()
+    assert company.time_zone == "Europe/Berlin"  # from the phone again
+
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    client.post(reverse("leads:company-vacation", args=[company.pk]),
+                {"first_day": today + timedelta(days=3), "last_day": today + timedelta(days=5),
+                 "note": "Trade fair"})
+    vacation = company.vacations.get()
+    html = page(client, company)
+    assert html.count("vacation: Trade fair") >= 3  # listed among the days away
+    client.post(reverse("leads:vacation-delete", args=[company.pk, vacation.pk]))
+    assert not company.vacations.exists()
+
+
+def test_another_rep_cannot_touch_the_calendar(client, other_rep, company):
+    client.force_login(other_rep)
+    assert client.post(reverse("leads:company-vacation", args=[company.pk]),
+                       {"first_day": "2026-12-01", "last_day": "2026-12-02"}).status_code == 404
+    assert client.post(reverse("leads:company-calendar", args=[company.pk]),
+                       {"time_zone": "UTC"}).status_code == 404
+    assert not company.vacations.exists()

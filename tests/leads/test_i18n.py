@@ -25,7 +25,7 @@ def test_inbox_and_detail_follow_the_users_setting(client, rep):
     for text in ("询盘箱", "导入询盘", "公海", "评级", "匹配度"):
         assert text in inbox, text
     detail = client.get(reverse("leads:company", args=[company.pk])).content.decode()
-    for text in ("买家当地时间", "联系方式", "记录联系", "跟进"):
+    for text in ("买家当地时间", "联系方式", "记录联系", "接下来的工作日"):
         assert text in detail, text
 
 
