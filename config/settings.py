@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "leads.context_processors.roles",
+                "followup.views.reminder_count",
             ],
         },
     },
@@ -200,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
     "verification-requeue-stale": {
         "task": "verification.tasks.requeue_stale",
         "schedule": 300.0,
+    },
+    "followup-remind-due": {
+        "task": "followup.tasks.remind_due",
+        "schedule": 60.0,
     },
     "leads-pool-return": {
         "task": "leads.tasks.pool_return_stale",

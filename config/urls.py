@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("leads/", include("leads.urls")),
+    path("followup/", include("followup.urls")),
     path("api/", include("leads.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -84,3 +84,108 @@ class Vacation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.company} away {self.first_day}–{self.last_day}"
+
+
+class Cadence(models.Model):
+    """A sequence of follow-up steps; the default one starts at a company's first contact."""
+
+    name = models.CharField(_("name"), max_length=120)
+    is_default = models.BooleanField(_("default"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("cadence")
+        verbose_name_plural = _("cadences")
+        constraints = [models.UniqueConstraint(fields=["is_default"],
+                                               condition=models.Q(is_default=True),
+                                               name="one_default_cadence")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CadenceStep(models.Model):
+    AUTO = "auto"
+
+    cadence = models.ForeignKey(Cadence, models.CASCADE, related_name="steps")
+    offset_days = models.PositiveSmallIntegerField(
+        _("business days after the first contact"),
+        help_text=_("Counted in the buyer's working days. A delayed step moves the later "
+                    "ones with it."),
+    )
+    channel = models.CharField(
+        _("channel"), max_length=20, default=AUTO,
+        help_text=_("auto: email while it works, else the buyer country's most used channel "
+                    "the company has on file."),
+    )
+    template = models.TextField(
+        _("message"),
+        help_text=_("Placeholders: {buyer}, {company}, {product}, {rep}, {offer}, "
+                    "{offer_until}."),
+    )
+    offer = models.CharField(_("limited-time offer"), max_length=300, blank=True)
+    offer_days = models.PositiveSmallIntegerField(_("offer valid for (days)"), default=7)
+
+    class Meta:
+        ordering = ["cadence", "offset_days"]
+        verbose_name = _("cadence step")
+        verbose_name_plural = _("cadence steps")
+        constraints = [models.UniqueConstraint(fields=["cadence", "offset_days"],
+                                               name="one_step_per_offset")]
+
+    def __str__(self) -> str:
+        return f"{self.cadence}: day {self.offset_days}"
+
+
+class FollowUp(models.Model):
+    """One scheduled step for one company: a UTC instant and the buyer's zone."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    company = models.ForeignKey("leads.Company", models.CASCADE, related_name="followups")
+    step = models.ForeignKey(CadenceStep, models.PROTECT, related_name="followups")
+    due_at = models.DateTimeField(_("due (UTC)"), db_index=True)
+    time_zone = models.CharField(_("buyer's time zone"), max_length=64)
+    channel = models.CharField(_("channel"), max_length=20, choices=ChannelKind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices,
+                              default=Status.SCHEDULED)
+    note = models.CharField(_("why this moment"), max_length=500, blank=True)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["due_at"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        constraints = [
+            # At most one open step per company: the next one is planned when it is done.
+            models.UniqueConstraint(fields=["company"], condition=models.Q(status="scheduled"),
+                                    name="one_open_followup_per_company"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} {self.step} at {self.due_at:%Y-%m-%d %H:%M} UTC"
+
+
+class Reminder(models.Model):
+    """A due follow-up shown to its rep; created exactly once per follow-up."""
+
+    followup = models.OneToOneField(FollowUp, models.CASCADE, related_name="reminder")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="reminders")
+    remind_at = models.DateTimeField(_("remind at"), db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["remind_at"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        indexes = [models.Index(fields=["user", "done_at", "remind_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.followup}"

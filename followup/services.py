@@ -74,11 +74,13 @@ def calendars_for(companies) -> dict:
 
 
 def vacation_add(*, company, first_day, last_day, note: str = "", user=None):
+    from followup.cadence import cadence_postpone
     from followup.models import Vacation
     from leads.models import Activity
 
     vacation = Vacation.objects.create(company=company, first_day=first_day, last_day=last_day,
                                        note=note, created_by=user)
+    cadence_postpone(company)  # the open step leaves the vacation
     Activity.objects.create(company=company, kind=Activity.Kind.NOTE, author=user,
                             body=f"Away {first_day:%Y-%m-%d} – {last_day:%Y-%m-%d}"
                             + (f": {note}" if note else ""))

@@ -153,3 +153,10 @@ def _work_the_pipeline(users: dict, rng: random.Random) -> None:
         elif company.status == CompanyStatus.QUOTING and rng.random() < 0.3:
             Company.objects.filter(pk=company.pk).update(segment=Segment.FAVOURITE)
     services.companies_refresh(company_ids=[c.pk for c in companies])
+    # Companies waiting for an answer follow the default cadence from their last contact.
+    from followup.cadence import cadence_advance
+
+    for company in Company.objects.filter(
+            owner__isnull=False, last_contact_at__isnull=False,
+            status__in=[CompanyStatus.CONTACTED, CompanyStatus.AWAITING_REPLY]):
+        cadence_advance(company, at=company.last_contact_at)

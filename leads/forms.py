@@ -58,6 +58,17 @@ class ReplyForm(forms.Form):
     channel = forms.ChoiceField(label=_("Channel"), choices=ChannelKind.choices)
     body = forms.CharField(label=_("What they said"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000)
+    away_until = forms.DateField(
+        label=_("Out of office until"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("An automatic out-of-office reply: records a vacation and keeps the "
+                    "follow-ups going after it."),
+    )
+
+
+class SnoozeForm(forms.Form):
+    until = forms.DateField(label=_("Snooze until"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class SegmentForm(forms.Form):

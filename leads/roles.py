@@ -14,7 +14,7 @@ _WORK_MODELS = {
     "leads": ["inquiry", "company", "person", "contactchannel", "activity", "importbatch", "tag"],
 }
 _SETTINGS_MODELS = {
-    "followup": ["channelranking", "calendaroverride"],
+    "followup": ["channelranking", "calendaroverride", "cadence", "cadencestep"],
     "leads": ["assignmentrule", "teamsettings"],
     "verification": [],
 }

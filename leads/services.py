@@ -416,6 +416,10 @@ def company_set_status(*, company: Company, status: str, user=None, note: str = 
     )
     company.status = status
     company.save(update_fields=["status", "updated_at"])
+    if status in CLOSED_STATUSES:
+        from followup.cadence import cadence_stop
+
+        cadence_stop(company)
     return company
 
 
@@ -437,12 +441,30 @@ def contact_attempt_log(*, company: Company, channel: str, outcome: str, body: s
     Company.objects.filter(pk=company.pk).filter(
         Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at)
     ).update(last_contact_at=at)
+    from followup.cadence import cadence_advance
+
+    cadence_advance(company, at=at)  # closes the open step, plans the next
     return activity
 
 
 @transaction.atomic
-def reply_log(*, company: Company, channel: str, body: str = "", user=None, at=None) -> Activity:
-    """The buyer answered: the company is replied unless it is already further on."""
+def reply_log(*, company: Company, channel: str, body: str = "", user=None, at=None,
+              away_until=None) -> Activity:
+    """The buyer answered: the company is replied unless it is already further on, and
+    the cadence stops. An out-of-office reply (``away_until``) records a vacation and
+    moves the cadence instead."""
+    from followup.cadence import cadence_stop
+
+    if away_until is not None:
+        from followup.services import vacation_add
+
+        today = timezone.localdate()
+        vacation_add(company=company, first_day=min(today, away_until), last_day=away_until,
+                     note="out-of-office reply", user=user)
+        return Activity.objects.create(
+            company=company, kind=Activity.Kind.NOTE, channel=channel, author=user,
+            body=f"Out-of-office reply, away until {away_until:%Y-%m-%d}. {body}".strip())
+    cadence_stop(company, at=at)
     if company.status in (CompanyStatus.NEW, CompanyStatus.CONTACTED,
                           CompanyStatus.AWAITING_REPLY):
         company_set_status(company=company, status=CompanyStatus.REPLIED, user=user)

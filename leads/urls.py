@@ -16,6 +16,7 @@ urlpatterns = [
     path("companies/<int:pk>/reply/", views.company_reply, name="company-reply"),
     path("companies/<int:pk>/segment/", views.company_segment, name="company-segment"),
     path("companies/<int:pk>/grade/", views.company_grade, name="company-grade"),
+    path("companies/<int:pk>/snooze/", views.company_snooze, name="company-snooze"),
     path("companies/<int:pk>/calendar/", views.company_calendar, name="company-calendar"),
     path("companies/<int:pk>/vacations/", views.company_vacation, name="company-vacation"),
     path("companies/<int:pk>/vacations/<int:vacation_id>/delete/", views.vacation_delete,

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
+from followup.cadence import cadence_postpone, plan_preview
 from followup.services import buyer_calendar, calendars_for, suggested_channels, vacation_add
 from leads import selectors, services
 from leads.exporting import export_inquiries
@@ -28,6 +29,7 @@ from leads.forms import (
     NoteForm,
     ReplyForm,
     SegmentForm,
+    SnoozeForm,
     StatusForm,
     VacationForm,
 )
@@ -199,6 +201,7 @@ def company_detail(request, pk: int):
                                                   for v in company.vacations.all()])
     today = timezone.localdate(timezone=calendar.zone) if calendar else None
     next_moment = calendar.next_moment() if calendar else None
+    open_followup = (company.followups.filter(status="scheduled").select_related("step").first())
     return render(request, "leads/company_detail.html", {
         "company": company,
         "clock": company.buyer_clock(calendar=calendar) if calendar else None,
@@ -208,6 +211,9 @@ def company_detail(request, pk: int):
         "working_days": calendar.working_days(today, 5) if calendar else [],
         "days_off": calendar.upcoming_days_off(today, 60) if calendar else [],
         "vacations": company.vacations.all(),
+        "plan": plan_preview(open_followup, company),
+        "open_followup": open_followup,
+        "snooze_form": SnoozeForm(),
         "vacation_form": VacationForm(),
         "calendar_form": BuyerCalendarForm(initial={
             "time_zone": company.time_zone if company.time_zone_source.startswith("explicit")
@@ -284,8 +290,12 @@ company_attempt = _form_action(
 company_reply = _form_action(
     ReplyForm,
     lambda r, c, d: services.reply_log(company=c, channel=d["channel"], body=d["body"],
-                                       user=r.user),
+                                       away_until=d["away_until"], user=r.user),
     _("Reply logged."))
+company_snooze = _form_action(
+    SnoozeForm,
+    lambda r, c, d: cadence_postpone(c, until=d["until"]),
+    _("Follow-up moved."))
 company_segment = _form_action(
     SegmentForm,
     lambda r, c, d: services.company_set_segment(company=c, segment=d["segment"], user=r.user),

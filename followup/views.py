@@ -1,0 +1,62 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from followup.cadence import fill_template
+from followup.models import Reminder
+from followup.services import calendars_for
+from leads import services
+from leads.models import Activity
+from leads.roles import can_work_leads
+
+
+def _my_reminders(user):
+    return (Reminder.objects.filter(user=user, done_at__isnull=True,
+                                    remind_at__lte=timezone.now(),
+                                    followup__status="scheduled")
+            .select_related("followup__step", "followup__company").order_by("followup__due_at"))
+
+
+@login_required
+def reminders(request):
+    """The rep's due follow-ups: when to aim for (their time and ours), how, what to send."""
+    if not can_work_leads(request.user):
+        raise PermissionDenied
+    due = list(_my_reminders(request.user))
+    calendars = calendars_for([r.followup.company for r in due])
+    now = timezone.now()
+    rows = [{
+        "reminder": reminder,
+        "company": reminder.followup.company,
+        "clock": reminder.followup.company.buyer_clock(now, calendars[reminder.followup.company_id])
+        if calendars[reminder.followup.company_id] else None,
+        "message": fill_template(reminder.followup, rep=request.user),
+    } for reminder in due]
+    return render(request, "followup/reminders.html", {"rows": rows})
+
+
+@login_required
+@require_POST
+def reminder_sent(request, pk: int):
+    """The rep sent the step's message: log the contact; the next step gets planned."""
+    reminder = get_object_or_404(_my_reminders(request.user), pk=pk)
+    followup = reminder.followup
+    body = request.POST.get("body", "").strip()[:10_000] or fill_template(followup,
+                                                                          rep=request.user)
+    services.contact_attempt_log(company=followup.company, channel=followup.channel,
+                                 outcome=Activity.Outcome.SENT, body=body, user=request.user)
+    messages.success(request, _("Logged. The next follow-up of %(name)s is planned.")
+                     % {"name": followup.company.name})
+    return redirect("followup:reminders")
+
+
+def reminder_count(request) -> dict:
+    """Context processor: the badge in the top bar."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not can_work_leads(user):
+        return {}
+    return {"reminder_count": _my_reminders(user).count()}
