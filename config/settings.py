@@ -161,6 +161,8 @@ STORAGES = {
 # --- Email --------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="leadqual@localhost")
+# Also send each follow-up reminder to the rep by email (EMAIL_URL; console by default).
+LEADQUAL_REMINDER_EMAILS = env.bool("LEADQUAL_REMINDER_EMAILS", default=False)
 
 # --- Uploads ------------------------------------------------------------------
 # Import files larger than this are refused with a message, not read.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -201,9 +202,26 @@ def reminders_create(*, now: datetime | None = None) -> int:
             continue
         try:
             with transaction.atomic():
-                Reminder.objects.create(followup=followup, user=followup.company.owner,
-                                        remind_at=remind_at)
+                reminder = Reminder.objects.create(followup=followup,
+                                                   user=followup.company.owner,
+                                                   remind_at=remind_at)
         except IntegrityError:
             continue  # another run made it first
         created += 1
+        if settings.LEADQUAL_REMINDER_EMAILS and reminder.user.email:
+            _reminder_email(reminder)
     return created
+
+
+def _reminder_email(reminder: Reminder) -> None:
+    from zoneinfo import ZoneInfo
+
+    from django.core.mail import send_mail
+
+    followup = reminder.followup
+    theirs = followup.due_at.astimezone(ZoneInfo(followup.time_zone))
+    body = (f"Follow up with {followup.company.name} by {followup.get_channel_display()}.\n"
+            f"Aim for {theirs:%a %d %b %H:%M} their time ({followup.time_zone}).\n\n"
+            + fill_template(followup, rep=reminder.user))
+    send_mail(f"Follow-up due: {followup.company.name}", body, None, [reminder.user.email])
+    Reminder.objects.filter(pk=reminder.pk).update(emailed_at=timezone.now())

@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 
 from followup.cadence import cadence_postpone, plan_preview
 from followup.services import buyer_calendar, calendars_for, suggested_channels, vacation_add
+from followup.silence import why_no_reply
 from leads import selectors, services
 from leads.exporting import export_inquiries
 from leads.filters import CompanyFilter
@@ -39,6 +40,7 @@ from leads.models import (
     ChannelKind,
     Company,
     CompanyStatus,
+    ContactChannel,
     ImportBatch,
     Inquiry,
     Profile,
@@ -93,12 +95,26 @@ class InboxView(LoginRequiredMixin, FilterView):
 
 
 def inbox_rows(companies) -> list[dict]:
-    """Each company with the buyer's clock now (calendars loaded for the page at once)."""
+    """Each company with the buyer's clock now and, when it awaits a reply, why it may be
+    silent (calendars and channels loaded for the whole page at once)."""
     now = timezone.now()
     calendars = calendars_for(companies)
-    return [{"company": company,
-             "clock": company.buyer_clock(now, calendars[company.pk])
-             if calendars[company.pk] else None} for company in companies]
+    waiting = [c.pk for c in companies if c.awaiting_reply]
+    channels: dict[int, set[str]] = {}
+    if waiting:
+        for company_id, kind in ContactChannel.objects.filter(
+                company__in=waiting).values_list("company_id", "kind"):
+            channels.setdefault(company_id, set()).add(kind)
+    rows = []
+    for company in companies:
+        calendar = calendars[company.pk]
+        rows.append({
+            "company": company,
+            "clock": company.buyer_clock(now, calendar) if calendar else None,
+            "why": why_no_reply(company, calendar, channels=channels.get(company.pk, set()),
+                                now=now) if company.pk in waiting else [],
+        })
+    return rows
 
 
 @login_required
@@ -212,6 +228,7 @@ def company_detail(request, pk: int):
         "days_off": calendar.upcoming_days_off(today, 60) if calendar else [],
         "vacations": company.vacations.all(),
         "plan": plan_preview(open_followup, company),
+        "why": why_no_reply(company, calendar, channels={c.kind for c in channels}),
         "open_followup": open_followup,
         "snooze_form": SnoozeForm(),
         "vacation_form": VacationForm(),

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from followup.cadence import cadence_postpone, remind_moment, reminders_create
 from followup.models import FollowUp, Reminder
+from followup.tasks import remind_due
 from leads import services
 from leads.models import ChannelKind, ContactChannel, TeamSettings
 from tests.leads.helpers import ingest, verified
@@ -175,13 +176,12 @@ def test_the_reminder_task_run_twice_at_once_makes_one_reminder_per_step(rep):
         services.contact_attempt_log(company=company.company, channel="email", outcome="sent",
                                      user=rep, at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC))
         companies.append(company.company)
-    now = datetime(2026, 12, 31, tzinfo=UTC)
     barrier, counts = threading.Barrier(2), []
 
-    def run():
+    def run():  # the periodic task itself, twice at the same moment
         try:
             barrier.wait()
-            counts.append(reminders_create(now=now))
+            counts.append(remind_due.apply().get())
         finally:
             connection.close()
 
@@ -194,3 +194,17 @@ def test_the_reminder_task_run_twice_at_once_makes_one_reminder_per_step(rep):
     assert Reminder.objects.count() == 6
     assert set(Reminder.objects.values_list("followup__company", flat=True)) == {
         c.pk for c in companies}
+
+
+def test_reminders_can_also_go_by_email(settings, rep, saudi, mailoutbox):
+    settings.LEADQUAL_REMINDER_EMAILS = True
+    rep.email = "lily@leadqual.test"
+    rep.save()
+    services.contact_attempt_log(company=saudi, channel="email", outcome="sent", user=rep,
+                                 at=RIYADH_THURSDAY_10)
+    reminders_create(now=open_step(saudi).due_at + timedelta(minutes=1))
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert message.to == ["lily@leadqual.test"] and "Riyadh Water Co" in message.subject
+    assert "Aim for Sun 29 Nov 10:00 their time (Asia/Riyadh)" in message.body
+    assert Reminder.objects.get().emailed_at is not None
