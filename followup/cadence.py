@@ -131,7 +131,8 @@ def plan_preview(followup: FollowUp | None, company: Company) -> list[tuple[Cade
         return []
     calendar = buyer_calendar(company)
     rows, base = [(followup.step, followup.due_at)], followup.due_at
-    later = followup.step.cadence.steps.filter(offset_days__gt=followup.step.offset_days)
+    later = CadenceStep.objects.filter(cadence_id=followup.step.cadence_id,
+                                       offset_days__gt=followup.step.offset_days)
     previous = followup.step.offset_days
     for step in later:
         base = calendar.add_business_days(base, step.offset_days - previous).utc

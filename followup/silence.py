@@ -117,3 +117,13 @@ def why_no_reply(company, calendar: Calendar | None, *, channels: set[str],
             "%(days)s business days of silence in their calendar.")
             % {"days": round(minutes / window, 1)}))
     return reasons
+
+
+# The order in which a one-line summary (the inbox) picks a reason: what the rep can act
+# on or what explains the silence first; the buyer's clock is shown beside it anyway.
+PRIORITY = (VACATION, HOLIDAY, BAD_EMAIL, NO_OTHER_CHANNEL, TOO_SOON, SILENCE, WEEKEND,
+            OUTSIDE_HOURS)
+
+
+def headline(reasons: list[Reason]) -> Reason | None:
+    return min(reasons, key=lambda r: PRIORITY.index(r.code)) if reasons else None

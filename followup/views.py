@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -35,6 +37,7 @@ def reminders(request):
         "clock": reminder.followup.company.buyer_clock(now, calendars[reminder.followup.company_id])
         if calendars[reminder.followup.company_id] else None,
         "message": fill_template(reminder.followup, rep=request.user),
+        "overdue": reminder.followup.due_at < now - timedelta(hours=12),
     } for reminder in due]
     return render(request, "followup/reminders.html", {"rows": rows})
 

@@ -157,6 +157,6 @@ def _work_the_pipeline(users: dict, rng: random.Random) -> None:
     from followup.cadence import cadence_advance
 
     for company in Company.objects.filter(
-            owner__isnull=False, last_contact_at__isnull=False,
+            owner__isnull=False, last_contact_at__gte=now - timedelta(days=21),
             status__in=[CompanyStatus.CONTACTED, CompanyStatus.AWAITING_REPLY]):
         cadence_advance(company, at=company.last_contact_at)

@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 
 from followup.cadence import cadence_postpone, plan_preview
 from followup.services import buyer_calendar, calendars_for, suggested_channels, vacation_add
-from followup.silence import why_no_reply
+from followup.silence import headline, why_no_reply
 from leads import selectors, services
 from leads.exporting import export_inquiries
 from leads.filters import CompanyFilter
@@ -113,7 +113,9 @@ def inbox_rows(companies) -> list[dict]:
             "clock": company.buyer_clock(now, calendar) if calendar else None,
             "why": why_no_reply(company, calendar, channels=channels.get(company.pk, set()),
                                 now=now) if company.pk in waiting else [],
+            "overdue": company.next_followup_at is not None and company.next_followup_at < now,
         })
+        rows[-1]["why_headline"] = headline(rows[-1]["why"])
     return rows
 
 

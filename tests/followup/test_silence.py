@@ -123,3 +123,12 @@ def test_shown_on_the_page_and_in_the_inbox(client, rep, new_york):
     assert "Why no reply?" in html and 'class="reason why-' in html
     inbox = client.get(reverse("leads:inbox")).content.decode()
     assert 'class="small muted why"' in inbox
+
+
+def test_the_inbox_line_picks_the_most_telling_reason():
+    from followup.silence import Reason, headline
+
+    found = [Reason(OUTSIDE_HOURS, "night"), Reason(WEEKEND, "weekend"),
+             Reason(BAD_EMAIL, "email"), Reason(TOO_SOON, "soon")]
+    assert headline(found).code == BAD_EMAIL
+    assert headline([]) is None
