@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("leads/", include("leads.urls")),
     path("followup/", include("followup.urls")),
+    path("settings/", include("verification.urls")),
     path("api/", include("leads.api_urls")),
     path("admin/", admin.site.urls),
 ]

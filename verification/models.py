@@ -163,3 +163,48 @@ class Keyword(models.Model):
 
     def __str__(self) -> str:
         return f"{'-' if self.negative else ''}{self.term} ({self.language})"
+
+
+class KeywordChange(models.Model):
+    """Who changed the keyword lists, when, and what was there before and after."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                             related_name="+")
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(_("action"), max_length=20)
+    summary = models.CharField(_("summary"), max_length=300)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("keyword change")
+        verbose_name_plural = _("keyword changes")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user}: {self.summary}"
+
+
+class RescoreRun(models.Model):
+    """Fit and grade of every stored inquiry recomputed after a keyword edit."""
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("rescoring run")
+        verbose_name_plural = _("rescoring runs")
+
+    def __str__(self) -> str:
+        return f"rescore {self.requested_at:%Y-%m-%d %H:%M} {self.done}/{self.total}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else (
+            100 if self.finished_at else 0)

@@ -35,6 +35,9 @@ def requeue_stale(minutes: int = 30) -> int:
 
 
 @shared_task(acks_late=True)
-def rescore_all() -> int:
-    """Fit and grade of every verified inquiry again, from stored texts (keyword edit)."""
-    return services.verifications_rescore()
+def rescore_all(run_id: int | None = None) -> int:
+    """Fit and grade of every verified inquiry again, from stored texts (keyword edit),
+    with its progress in ``RescoreRun``."""
+    from verification.keyword_editor import rescore_run
+
+    return rescore_run(run_id)

@@ -58,3 +58,14 @@ def test_inbox_and_detail_screenshots(live_server, page, demo_internet, shots):
     expect(page.locator("#checks .grade").first).to_have_text("A")
     page.screenshot(path=str(shots / "detail.png"), full_page=True)
     assert (shots / "inbox.png").stat().st_size > 50_000
+
+    # The admins' keyword editor, with the try-it box answering.
+    admin = next(u for u in DEMO_USERS if u.username == "admin")
+    page.context.clear_cookies()
+    log_in(page, live_server, admin.username, admin.password)
+    page.goto(f"{live_server.url}/settings/keywords/")
+    page.fill("#try-form textarea", "We design UV disinfection systems for municipal "
+              "drinking water treatment plants and recirculating aquaculture farms.")
+    page.click("#try-form button[type=submit]")
+    expect(page.locator("#try-result mark").first).to_be_visible()
+    page.screenshot(path=str(shots / "keywords.png"))

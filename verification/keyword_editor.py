@@ -1,0 +1,139 @@
+"""Admins' edits of the target-industry keywords: recorded, then every inquiry rescored.
+
+Every change writes a ``KeywordChange`` (who, when, before and after) and asks
+for a rescoring run; runs already queued and not started absorb later edits,
+so a burst of edits costs one pass over the stored texts.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from verification.fit import score_fit
+from verification.lists import keyword_matcher
+from verification.models import Industry, Keyword, KeywordChange, RescoreRun
+
+
+def _keyword_dict(keyword: Keyword) -> dict:
+    return {"term": keyword.term, "language": keyword.language, "weight": keyword.weight,
+            "industry": keyword.industry.slug if keyword.industry else None,
+            "negative": keyword.negative}
+
+
+def _record(user, action: str, summary: str, before=None, after=None) -> KeywordChange:
+    return KeywordChange.objects.create(user=user, action=action, summary=summary[:300],
+                                        before=before, after=after)
+
+
+@transaction.atomic
+def keyword_add(*, user, industry: Industry | None, term: str, language: str, weight: int = 2,
+                negative: bool = False) -> Keyword | None:
+    """Add one keyword; None when the same one is already there."""
+    term = " ".join(term.split())
+    if not term:
+        raise ValueError("the keyword is empty")
+    if negative:
+        industry = None
+    try:
+        with transaction.atomic():
+            keyword = Keyword.objects.create(industry=industry, term=term, language=language,
+                                             weight=weight, negative=negative, updated_by=user)
+    except IntegrityError:
+        return None
+    _record(user, "add", f"added {'negative ' if negative else ''}“{term}” ({language})"
+            + (f" to {industry.name}" if industry else ""), after=_keyword_dict(keyword))
+    rescore_request(user=user)
+    return keyword
+
+
+@transaction.atomic
+def keywords_bulk_add(*, user, industry: Industry | None, language: str, text: str,
+                      weight: int = 2, negative: bool = False) -> tuple[int, int]:
+    """One keyword per line (or separated by commas); returns (added, already there)."""
+    terms = []
+    for line in text.replace(",", "\n").replace("，", "\n").splitlines():
+        term = " ".join(line.split())
+        if term and term not in terms:
+            terms.append(term)
+    added, existing = [], 0
+    for term in terms:
+        try:
+            with transaction.atomic():
+                Keyword.objects.create(industry=None if negative else industry, term=term,
+                                       language=language, weight=weight, negative=negative,
+                                       updated_by=user)
+            added.append(term)
+        except IntegrityError:
+            existing += 1
+    if added:
+        _record(user, "bulk_add", f"pasted {len(added)} {'negative ' if negative else ''}"
+                f"keywords ({language})" + (f" to {industry.name}" if industry and not negative
+                                            else ""),
+                after={"terms": added, "language": language, "weight": weight,
+                       "industry": industry.slug if industry and not negative else None,
+                       "negative": negative})
+        rescore_request(user=user)
+    return len(added), existing
+
+
+@transaction.atomic
+def keyword_delete(*, user, keyword: Keyword) -> None:
+    before = _keyword_dict(keyword)
+    keyword.delete()
+    _record(user, "delete", f"removed “{before['term']}” ({before['language']})", before=before)
+    rescore_request(user=user)
+
+
+@transaction.atomic
+def industry_update(*, user, industry: Industry, weight: float, active: bool) -> Industry:
+    before = {"weight": industry.weight, "active": industry.active}
+    if before == {"weight": weight, "active": active}:
+        return industry
+    industry.weight, industry.active = weight, active
+    industry.save(update_fields=["weight", "active"])
+    _record(user, "industry", f"{industry.name}: weight {before['weight']} → {weight}"
+            + ("" if active == before["active"] else f", {'on' if active else 'off'}"),
+            before=before, after={"weight": weight, "active": active})
+    rescore_request(user=user)
+    return industry
+
+
+def rescore_request(*, user=None) -> RescoreRun:
+    """Queue a rescoring of every stored inquiry after this transaction commits."""
+    from verification.tasks import rescore_all
+
+    waiting = RescoreRun.objects.filter(started_at__isnull=True).first()
+    if waiting is not None:
+        return waiting
+    run = RescoreRun.objects.create(requested_by=user)
+    transaction.on_commit(lambda: rescore_all.delay(run.pk))
+    return run
+
+
+def rescore_run(run_id: int | None = None) -> int:
+    """Do one rescoring run (the Celery task calls this), recording its progress."""
+    from verification.models import Verification
+    from verification.services import verifications_rescore
+
+    run = RescoreRun.objects.filter(pk=run_id).first() if run_id else None
+    if run is None:
+        run = RescoreRun.objects.create()
+    total = Verification.objects.filter(verified_at__isnull=False).count()
+    RescoreRun.objects.filter(pk=run.pk).update(started_at=timezone.now(), total=total, done=0)
+
+    def progress(count: int) -> None:
+        RescoreRun.objects.filter(pk=run.pk).update(done=F("done") + count)
+
+    count = verifications_rescore(progress=progress)
+    RescoreRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), done=count,
+                                                total=max(total, count))
+    return count
+
+
+def try_text(text: str):
+    """Which keywords match a pasted text (as website text), and the resulting fit."""
+    matcher, names = keyword_matcher()
+    result = score_fit(matcher, {"text": text[:100_000]})
+    return result, names

@@ -1,0 +1,122 @@
+"""The admins' keyword editor: industries, keywords per language, a try-it box."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from leads.roles import is_admin
+from verification import keyword_editor
+from verification.forms import BulkKeywordForm, IndustryForm, KeywordForm, TryForm
+from verification.models import Industry, Keyword, KeywordChange, RescoreRun
+
+
+def _admin_only(request) -> None:
+    if not is_admin(request.user):
+        raise PermissionDenied(_("Only admins edit the keyword lists."))
+
+
+def _errors(form) -> str:
+    return "; ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@login_required
+def keywords(request):
+    _admin_only(request)
+    try_form, try_result = TryForm(), None
+    if request.method == "POST":  # the try-it box without JavaScript
+        try_form = TryForm(request.POST)
+        if try_form.is_valid():
+            try_result = keyword_editor.try_text(try_form.cleaned_data["text"])
+    industries = list(Industry.objects.annotate(n=Count("keywords")).order_by("name"))
+    return render(request, "verification/keywords.html", {
+        "industries": industries,
+        "keywords": Keyword.objects.select_related("industry").order_by(
+            "negative", "industry__name", "language", "term"),
+        "keyword_form": KeywordForm(),
+        "bulk_form": BulkKeywordForm(),
+        "try_form": try_form,
+        "try_result": try_result,
+        "run": RescoreRun.objects.first(),
+        "history": KeywordChange.objects.select_related("user")[:30],
+    })
+
+
+@login_required
+@require_POST
+def keyword_try(request):
+    """htmx: the matches and the fit of a pasted text."""
+    _admin_only(request)
+    form = TryForm(request.POST)
+    result = keyword_editor.try_text(form.cleaned_data["text"]) if form.is_valid() else None
+    return render(request, "verification/_try_result.html", {"try_result": result})
+
+
+@login_required
+@require_POST
+def keyword_add(request):
+    _admin_only(request)
+    form = KeywordForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    elif keyword_editor.keyword_add(user=request.user, industry=form.industry(),
+                                    term=form.cleaned_data["term"],
+                                    language=form.cleaned_data["language"],
+                                    weight=form.cleaned_data["weight"],
+                                    negative=form.negative):
+        messages.success(request, _("Keyword added; every inquiry is being rescored."))
+    else:
+        messages.error(request, _("That keyword is already in the list."))
+    return redirect("verification:keywords")
+
+
+@login_required
+@require_POST
+def keyword_bulk(request):
+    _admin_only(request)
+    form = BulkKeywordForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+        return redirect("verification:keywords")
+    added, existing = keyword_editor.keywords_bulk_add(
+        user=request.user, industry=form.industry(), language=form.cleaned_data["language"],
+        text=form.cleaned_data["text"], weight=form.cleaned_data["weight"],
+        negative=form.negative)
+    messages.success(request, _("%(added)s keywords added, %(existing)s already there.")
+                     % {"added": added, "existing": existing})
+    return redirect("verification:keywords")
+
+
+@login_required
+@require_POST
+def keyword_delete(request, pk: int):
+    _admin_only(request)
+    keyword_editor.keyword_delete(user=request.user, keyword=get_object_or_404(Keyword, pk=pk))
+    messages.success(request, _("Keyword removed; every inquiry is being rescored."))
+    return redirect("verification:keywords")
+
+
+@login_required
+@require_POST
+def industry_update(request, pk: int):
+    _admin_only(request)
+    industry = get_object_or_404(Industry, pk=pk)
+    form = IndustryForm(request.POST)
+    if form.is_valid():
+        keyword_editor.industry_update(user=request.user, industry=industry,
+                                       weight=form.cleaned_data["weight"],
+                                       active=form.cleaned_data["active"])
+        messages.success(request, _("%(name)s saved.") % {"name": industry.name})
+    else:
+        messages.error(request, _errors(form))
+    return redirect("verification:keywords")
+
+
+@login_required
+def rescore_progress(request):
+    """htmx: the latest rescoring run, polled until it finishes."""
+    _admin_only(request)
+    return render(request, "verification/_rescore.html", {"run": RescoreRun.objects.first()})
