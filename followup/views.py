@@ -63,3 +63,84 @@ def reminder_count(request) -> dict:
     if user is None or not user.is_authenticated or not can_work_leads(user):
         return {}
     return {"reminder_count": _my_reminders(user).count()}
+
+
+def _period(request):
+    from datetime import date, timedelta
+
+    from followup.dashboard import Period
+
+    today = timezone.localdate()
+
+    def parse(name, default):
+        try:
+            return date.fromisoformat(request.GET.get(name, ""))
+        except ValueError:
+            return default
+
+    start, end = parse("start", today - timedelta(days=90)), parse("end", today)
+    return Period(min(start, end), max(start, end))
+
+
+@login_required
+def dashboard(request):
+    """Managers' view of silence and response; every table also as CSV (?csv=name)."""
+    import csv
+
+    from django.http import HttpResponse
+
+    from followup import dashboard as figures
+    from leads.roles import is_manager
+
+    if not is_manager(request.user):
+        raise PermissionDenied
+    period = _period(request)
+    try:
+        min_days = max(0.0, float(request.GET.get("days", "3")))
+    except ValueError:
+        min_days = 3.0
+    silent = figures.awaiting(period, min_days=min_days)
+    tables = {
+        "funnel": (["stage", "count"], figures.funnel(period)),
+        "fake_share": (["platform", "inquiries", "fake", "share_percent"],
+                       [(r["platform"], r["total"], r["fake"], r["share"])
+                        for r in figures.fake_share(period)]),
+        "reasons": (["reason", "companies"], figures.reason_counts(silent)),
+        "overdue": (["rep", "overdue_followups"],
+                    [(f"{r['company__owner__first_name']} {r['company__owner__last_name']}"
+                      .strip() or r["company__owner__username"], r["n"])
+                     for r in figures.overdue_by_rep()]),
+    }
+    for by in ("rep", "country", "platform", "month"):
+        tables[f"response_{by}"] = (
+            [by, "contacted", "replied", "reply_rate_percent", "median_hours_to_reply",
+             "median_hours_to_first_response"],
+            [(r["key"], r["contacted"], r["replied"], r["rate"], r["median_reply_hours"],
+              r["median_first_response_hours"]) for r in figures.response(period, by)])
+    groups = figures.group_counts(silent)
+    for by, rows in groups.items():
+        tables[f"silent_by_{by}"] = ([by, "companies"], rows)
+    tables["silent"] = (["company", "rep", "country", "platform", "grade",
+                         "business_days_silent", "reason"],
+                        [(s.company.name, s.company.owner.username if s.company.owner else "",
+                          s.company.country, s.company.platform, s.company.grade,
+                          s.business_days, s.reason.code if s.reason else "")
+                         for s in silent])
+    name = request.GET.get("csv")
+    if name in tables:
+        from leads.exporting import neutralise
+
+        header, rows = tables[name]
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (f'attachment; filename="leadqual-{name}-'
+                                           f'{period.start}-{period.end}.csv"')
+        writer = csv.writer(response)
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([neutralise(value) for value in row])
+        return response
+    return render(request, "followup/dashboard.html", {
+        "period": period, "min_days": min_days, "silent": silent[:100],
+        "silent_total": len(silent), "tables": tables, "groups": groups,
+        "query": request.GET.urlencode(),
+    })

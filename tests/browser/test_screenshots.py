@@ -69,3 +69,11 @@ def test_inbox_and_detail_screenshots(live_server, page, demo_internet, shots):
     page.click("#try-form button[type=submit]")
     expect(page.locator("#try-result mark").first).to_be_visible()
     page.screenshot(path=str(shots / "keywords.png"))
+
+    # The managers' dashboard over the demo's last 90 days.
+    grace = next(u for u in DEMO_USERS if u.username == "grace")
+    page.context.clear_cookies()
+    log_in(page, live_server, grace.username, grace.password)
+    page.goto(f"{live_server.url}/followup/dashboard/?days=1")
+    expect(page.locator("#table-funnel")).to_contain_text("inquiries")
+    page.screenshot(path=str(shots / "dashboard.png"))

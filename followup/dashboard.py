@@ -1,0 +1,194 @@
+"""The managers' figures: who is silent and why, how the team responds, the funnel.
+
+Counts and grouping happen in the database (aggregations with filters); only
+what needs the buyer's calendar (business days of silence, the reasons) is
+computed per company, and only for the companies awaiting a reply.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from statistics import median
+
+from django.db.models import Count, F, Min, Q
+from django.utils import timezone
+
+from followup.models import FollowUp
+from followup.services import calendars_for
+from followup.silence import CODES, business_minutes, headline, why_no_reply
+from leads.models import (
+    CLOSED_STATUSES,
+    Activity,
+    Company,
+    CompanyStatus,
+    ContactChannel,
+    Inquiry,
+)
+
+GENUINE = ("A", "B")
+TARGET_FIT = 50
+
+
+@dataclass
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def bounds(self) -> tuple[datetime, datetime]:
+        zone = timezone.get_current_timezone()
+        return (datetime.combine(self.start, time.min, tzinfo=zone),
+                datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone))
+
+
+@dataclass
+class Silent:
+    company: Company
+    business_days: float
+    reasons: list = field(default_factory=list)
+
+    @property
+    def reason(self):
+        return headline(self.reasons)
+
+
+def awaiting(period: Period, *, min_days: float = 3, now: datetime | None = None) -> list[Silent]:
+    """Companies contacted in the period and awaiting a reply for more than ``min_days``
+    business days of the buyer's calendar, longest silence first."""
+    now = now or timezone.now()
+    start, end = period.bounds
+    companies = list(
+        Company.objects.filter(last_contact_at__gte=start, last_contact_at__lt=end)
+        .filter(Q(last_reply_at__isnull=True) | Q(last_reply_at__lt=F("last_contact_at")))
+        .exclude(status__in=CLOSED_STATUSES).select_related("owner")
+    )
+    calendars = calendars_for(companies)
+    channels: dict[int, set[str]] = {}
+    for company_id, kind in ContactChannel.objects.filter(
+            company__in=companies).values_list("company_id", "kind"):
+        channels.setdefault(company_id, set()).add(kind)
+    silent = []
+    for company in companies:
+        calendar = calendars[company.pk]
+        if calendar is None:
+            continue
+        window = (datetime.combine(date.min, calendar.window[1])
+                  - datetime.combine(date.min, calendar.window[0])).seconds / 60
+        days = business_minutes(calendar, company.last_contact_at, now) / window
+        if days > min_days:
+            silent.append(Silent(company, round(days, 1), why_no_reply(
+                company, calendar, channels=channels.get(company.pk, set()), now=now)))
+    return sorted(silent, key=lambda s: -s.business_days)
+
+
+def group_counts(silent: list[Silent]) -> dict[str, list[tuple[str, int]]]:
+    by = {"rep": Counter(), "country": Counter(), "platform": Counter(), "grade": Counter()}
+    for row in silent:
+        company = row.company
+        by["rep"][(company.owner.get_full_name() or company.owner.username)
+                  if company.owner else "pool"] += 1
+        by["country"][company.country or "–"] += 1
+        by["platform"][company.get_platform_display() or "–"] += 1
+        by["grade"][company.grade or "–"] += 1
+    return {key: counter.most_common() for key, counter in by.items()}
+
+
+def reason_counts(silent: list[Silent]) -> list[tuple[str, int]]:
+    counter = Counter(reason.code for row in silent for reason in row.reasons)
+    return [(code, counter[code]) for code in CODES if counter[code]]
+
+
+def overdue_by_rep(now: datetime | None = None) -> list[dict]:
+    now = now or timezone.now()
+    return list(
+        FollowUp.objects.filter(status=FollowUp.Status.SCHEDULED, due_at__lt=now,
+                                company__owner__isnull=False)
+        .values("company__owner__username", "company__owner__first_name",
+                "company__owner__last_name")
+        .annotate(n=Count("pk")).order_by("-n", "company__owner__username")
+    )
+
+
+def funnel(period: Period) -> list[tuple[str, int]]:
+    """Inquiries received in the period, and how far their companies got."""
+    start, end = period.bounds
+    inquiries = Inquiry.objects.filter(received_at__gte=start, received_at__lt=end)
+    companies = Company.objects.filter(inquiries__in=inquiries).distinct()
+    totals = inquiries.aggregate(
+        inquiries=Count("pk"),
+        genuine=Count("pk", filter=Q(verification__grade__in=GENUINE)),
+        target=Count("pk", filter=Q(verification__grade__in=GENUINE,
+                                    verification__fit__gte=TARGET_FIT)),
+    )
+    reached = Company.objects.filter(pk__in=companies.values("pk")).aggregate(
+        contacted=Count("pk", filter=Q(last_contact_at__isnull=False)),
+        replied=Count("pk", filter=Q(last_reply_at__isnull=False)),
+        quoting=Count("pk", filter=Q(status__in=[CompanyStatus.QUOTING, CompanyStatus.WON])),
+        won=Count("pk", filter=Q(status=CompanyStatus.WON)),
+    )
+    return [("inquiries", totals["inquiries"]), ("genuine", totals["genuine"]),
+            ("target", totals["target"]), ("contacted", reached["contacted"]),
+            ("replied", reached["replied"]), ("quoting", reached["quoting"]),
+            ("won", reached["won"])]
+
+
+def fake_share(period: Period) -> list[dict]:
+    start, end = period.bounds
+    rows = (Inquiry.objects.filter(received_at__gte=start, received_at__lt=end)
+            .values("platform").annotate(total=Count("pk"),
+                                         fake=Count("pk", filter=Q(verification__grade="D")))
+            .order_by("platform"))
+    return [{**row, "share": round(100 * row["fake"] / row["total"], 1) if row["total"] else 0}
+            for row in rows]
+
+
+def response(period: Period, by: str = "rep") -> list[dict]:
+    """Reply rate (replied / contacted) and median hours to their reply and to our first
+    response, per rep, country, platform or month of the first contact."""
+    start, end = period.bounds
+    firsts = (Activity.objects.filter(company__in=Company.objects.filter(
+        last_contact_at__isnull=False))
+              .values("company_id")
+              .annotate(contact=Min("created_at", filter=Q(kind=Activity.Kind.CONTACT_ATTEMPT)),
+                        reply=Min("created_at", filter=Q(kind=Activity.Kind.REPLY)))
+              .filter(contact__gte=start, contact__lt=end))
+    received = dict(Inquiry.objects.filter(company_id__in=[r["company_id"] for r in firsts])
+                    .values("company_id").annotate(first=Min("received_at"))
+                    .values_list("company_id", "first"))
+    info = {c["pk"]: c for c in Company.objects.filter(pk__in=received).values(
+        "pk", "owner__username", "owner__first_name", "owner__last_name", "country",
+        "platform")}
+    groups: dict[str, dict] = {}
+    for row in firsts:
+        company = info.get(row["company_id"])
+        if company is None:
+            continue
+        if by == "rep":
+            key = (f"{company['owner__first_name']} {company['owner__last_name']}".strip()
+                   or company["owner__username"] or "pool")
+        elif by == "month":
+            key = timezone.localtime(row["contact"]).strftime("%Y-%m")
+        else:
+            key = company[by] or "–"
+        group = groups.setdefault(key, {"key": key, "contacted": 0, "replied": 0,
+                                        "to_reply": [], "to_first": []})
+        group["contacted"] += 1
+        if row["reply"] and row["reply"] >= row["contact"]:
+            group["replied"] += 1
+            group["to_reply"].append((row["reply"] - row["contact"]).total_seconds() / 3600)
+        first = received.get(row["company_id"])
+        if first and row["contact"] >= first:
+            group["to_first"].append((row["contact"] - first).total_seconds() / 3600)
+    rows = []
+    for group in sorted(groups.values(), key=lambda g: g["key"]):
+        rows.append({
+            "key": group["key"], "contacted": group["contacted"], "replied": group["replied"],
+            "rate": round(100 * group["replied"] / group["contacted"], 1),
+            "median_reply_hours": round(median(group["to_reply"]), 1)
+            if group["to_reply"] else None,
+            "median_first_response_hours": round(median(group["to_first"]), 1)
+            if group["to_first"] else None,
+        })
+    return rows
