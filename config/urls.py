@@ -11,6 +11,7 @@ urlpatterns = [
     path("leads/", include("leads.urls")),
     path("followup/", include("followup.urls")),
     path("settings/", include("verification.urls")),
+    path("settings/", include("followup.settings_urls")),
     path("api/", include("leads.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -73,7 +73,14 @@ def parse_window(text: str) -> tuple[time, time]:
 
 
 def business_window() -> tuple[time, time]:
-    return parse_window(settings.LEADQUAL_BUSINESS_HOURS)
+    """The buyers' default window: the admins' setting, else LEADQUAL_BUSINESS_HOURS."""
+    from leads.models import TeamSettings
+
+    try:
+        configured = TeamSettings.cached().business_hours
+    except Exception:  # noqa: BLE001 - no database yet (migrations, plain unit tests)
+        configured = ""
+    return parse_window(configured or settings.LEADQUAL_BUSINESS_HOURS)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from statistics import median
 
-from django.db.models import Count, F, Min, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from followup.models import FollowUp
@@ -146,49 +147,63 @@ def fake_share(period: Period) -> list[dict]:
 
 def response(period: Period, by: str = "rep") -> list[dict]:
     """Reply rate (replied / contacted) and median hours to their reply and to our first
-    response, per rep, country, platform or month of the first contact."""
+    response, per rep, country, platform or month of the first contact.
+
+    Counts are grouped in the database; medians are taken over one query's durations
+    (SQLite has no percentile function).
+    """
     start, end = period.bounds
-    firsts = (Activity.objects.filter(company__in=Company.objects.filter(
-        last_contact_at__isnull=False))
-              .values("company_id")
-              .annotate(contact=Min("created_at", filter=Q(kind=Activity.Kind.CONTACT_ATTEMPT)),
-                        reply=Min("created_at", filter=Q(kind=Activity.Kind.REPLY)))
-              .filter(contact__gte=start, contact__lt=end))
-    received = dict(Inquiry.objects.filter(company_id__in=[r["company_id"] for r in firsts])
-                    .values("company_id").annotate(first=Min("received_at"))
-                    .values_list("company_id", "first"))
-    info = {c["pk"]: c for c in Company.objects.filter(pk__in=received).values(
-        "pk", "owner__username", "owner__first_name", "owner__last_name", "country",
-        "platform")}
-    groups: dict[str, dict] = {}
-    for row in firsts:
-        company = info.get(row["company_id"])
-        if company is None:
-            continue
-        if by == "rep":
-            key = (f"{company['owner__first_name']} {company['owner__last_name']}".strip()
-                   or company["owner__username"] or "pool")
-        elif by == "month":
-            key = timezone.localtime(row["contact"]).strftime("%Y-%m")
-        else:
-            key = company[by] or "–"
-        group = groups.setdefault(key, {"key": key, "contacted": 0, "replied": 0,
-                                        "to_reply": [], "to_first": []})
-        group["contacted"] += 1
-        if row["reply"] and row["reply"] >= row["contact"]:
-            group["replied"] += 1
-            group["to_reply"].append((row["reply"] - row["contact"]).total_seconds() / 3600)
-        first = received.get(row["company_id"])
-        if first and row["contact"] >= first:
-            group["to_first"].append((row["contact"] - first).total_seconds() / 3600)
+    attempts = Activity.objects.filter(company=OuterRef("pk"),
+                                       kind=Activity.Kind.CONTACT_ATTEMPT)
+    companies = (
+        Company.objects
+        .annotate(contact=Subquery(attempts.order_by("created_at").values("created_at")[:1]))
+        .filter(contact__gte=start, contact__lt=end)
+        .annotate(
+            reply=Subquery(Activity.objects.filter(
+                company=OuterRef("pk"), kind=Activity.Kind.REPLY,
+                created_at__gte=OuterRef("contact")).order_by("created_at")
+                .values("created_at")[:1]),
+            received=Subquery(Inquiry.objects.filter(company=OuterRef("pk"))
+                              .order_by("received_at").values("received_at")[:1]),
+        )
+    )
+    key = {"rep": F("owner__username"), "country": F("country"), "platform": F("platform"),
+           "month": TruncMonth("contact", tzinfo=timezone.get_current_timezone())}[by]
+    counts = (companies.annotate(group=key).values("group")
+              .annotate(contacted=Count("pk"), replied=Count("pk", filter=Q(reply__isnull=False)))
+              .order_by("group"))
+    to_reply: dict = {}
+    to_first: dict = {}
+    for group, contact, reply, received in companies.annotate(group=key).values_list(
+            "group", "contact", "reply", "received"):
+        if reply:
+            to_reply.setdefault(group, []).append((reply - contact).total_seconds() / 3600)
+        if received and contact >= received:
+            to_first.setdefault(group, []).append((contact - received).total_seconds() / 3600)
+    names = _rep_names() if by == "rep" else {}
     rows = []
-    for group in sorted(groups.values(), key=lambda g: g["key"]):
+    for row in counts:
+        group = row["group"]
+        if by == "month" and group:
+            label = group.strftime("%Y-%m")
+        elif by == "rep":
+            label = names.get(group, group or "pool")
+        else:
+            label = group or "–"
         rows.append({
-            "key": group["key"], "contacted": group["contacted"], "replied": group["replied"],
-            "rate": round(100 * group["replied"] / group["contacted"], 1),
-            "median_reply_hours": round(median(group["to_reply"]), 1)
-            if group["to_reply"] else None,
-            "median_first_response_hours": round(median(group["to_first"]), 1)
-            if group["to_first"] else None,
+            "key": label, "contacted": row["contacted"], "replied": row["replied"],
+            "rate": round(100 * row["replied"] / row["contacted"], 1),
+            "median_reply_hours": round(median(to_reply[group]), 1)
+            if to_reply.get(group) else None,
+            "median_first_response_hours": round(median(to_first[group]), 1)
+            if to_first.get(group) else None,
         })
     return rows
+
+
+def _rep_names() -> dict[str, str]:
+    from django.contrib.auth import get_user_model
+
+    return {u.username: (u.get_full_name() or u.username)
+            for u in get_user_model().objects.filter(companies__isnull=False).distinct()}

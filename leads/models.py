@@ -430,6 +430,10 @@ class TeamSettings(models.Model):
         _("most companies a rep may hold"), null=True, blank=True,
         help_text=_("Claiming from the pool stops at this many open companies; empty = no cap."),
     )
+    business_hours = models.CharField(
+        _("buyers' default business hours"), max_length=11, blank=True,
+        help_text=_("Local time, e.g. 09:00-17:00; empty = LEADQUAL_BUSINESS_HOURS."),
+    )
     pool_return_days = models.PositiveSmallIntegerField(
         _("back to the pool after (days)"), default=30,
         help_text=_("An owned company with no follow-up for this many days returns to "
@@ -443,9 +447,23 @@ class TeamSettings(models.Model):
     def __str__(self) -> str:
         return str(_("Team settings"))
 
+    def save(self, *args, **kwargs):
+        from django.core.cache import cache
+
+        super().save(*args, **kwargs)
+        cache.delete("leadqual:team-settings")
+
     @classmethod
     def load(cls) -> "TeamSettings":
         return cls.objects.get_or_create(pk=1)[0]
+
+    @classmethod
+    def cached(cls) -> "TeamSettings":
+        """The row through the cache (calendars ask for it per company); saving clears it."""
+        from django.core.cache import cache
+
+        return cache.get_or_set("leadqual:team-settings", cls.load, 300)
+
 
 
 class Profile(models.Model):
