@@ -112,7 +112,9 @@ def why_no_reply(company, calendar: Calendar | None, *, channels: set[str],
         reasons.append(Reason(NO_OTHER_CHANNEL, _(
             "No other channel on file: ask for one (%(channel)s is much used there).")
             % {"channel": best}))
-    if all(reason.code == WEEKEND for reason in reasons):
+    # A weekend or holiday passed, a missing channel: facts, but not why days of silence.
+    explaining = {HOLIDAY, VACATION, OUTSIDE_HOURS, TOO_SOON, BAD_EMAIL}
+    if today_off is None and not any(reason.code in explaining for reason in reasons):
         reasons.append(Reason(SILENCE, _(
             "%(days)s business days of silence in their calendar.")
             % {"days": round(minutes / window, 1)}))

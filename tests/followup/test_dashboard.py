@@ -70,8 +70,10 @@ def test_business_days_of_silence_across_thanksgiving(data):
     assert "Rhein Aqua" not in silent  # replied
     assert [s.company.name for s in figures.awaiting(NOVEMBER, min_days=3, now=NOW)] == [
         "Spree Filter"]
-    codes = dict(figures.reason_counts(list(silent.values())))
-    assert codes.get("holiday") == 1  # Thanksgiving for Hudson Water, by name
+    # Hudson Water: Thanksgiving and a weekend since (the phone is another channel).
+    # Spree Filter: two weekends, only email on file, ten days of plain silence.
+    assert dict(figures.reason_counts(list(silent.values()))) == {
+        "holiday": 1, "weekend": 2, "no_other_channel": 1, "silence": 1}
     assert any("Thanksgiving" in r.text for r in silent["Hudson Water"].reasons)
 
 
@@ -81,6 +83,7 @@ def test_groups_of_the_silent(data):
     assert groups["rep"] == [("lily", 2)]
     assert sorted(groups["country"]) == [("DE", 1), ("US", 1)]
     assert groups["grade"] == [("A", 2)]
+    assert groups["platform"] == [("Alibaba.com", 2)]
 
 
 def test_reply_rate_and_medians_by_rep(data):
@@ -94,6 +97,21 @@ def test_reply_rate_and_medians_by_rep(data):
     assert kevin["median_first_response_hours"] == 31.0
     months = {r["key"]: r["contacted"] for r in figures.response(NOVEMBER, "month")}
     assert months == {"2026-11": 3}
+
+
+def test_response_by_country_and_platform(data):
+    countries = {r["key"]: r for r in figures.response(NOVEMBER, "country")}
+    de, us = countries["DE"], countries["US"]
+    assert (de["contacted"], de["replied"], de["rate"], de["median_reply_hours"]) == (
+        2, 1, 50.0, 24.0)
+    # First responses: Rhein Aqua 31 h, Spree Filter 151 h (10 Nov 02:00 → 16 Nov 09:00 UTC).
+    assert de["median_first_response_hours"] == 91.0
+    # Hudson Water: received 20 Nov 02:00 UTC, contacted 25 Nov 21:00 UTC.
+    assert (us["contacted"], us["replied"], us["median_reply_hours"],
+            us["median_first_response_hours"]) == (1, 0, None, 139.0)
+    platforms = {r["key"]: (r["contacted"], r["replied"])
+                 for r in figures.response(NOVEMBER, "platform")}
+    assert platforms == {"alibaba": (2, 0), "made-in-china": (1, 1)}
 
 
 def test_overdue_follow_ups_per_rep(data):
