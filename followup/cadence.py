@@ -123,13 +123,16 @@ def cadence_postpone(company: Company, *, until: date | datetime | None = None) 
     return current
 
 
-def plan_preview(followup: FollowUp | None, company: Company) -> list[tuple[CadenceStep, datetime]]:
+def plan_preview(followup: FollowUp | None, company: Company,
+                 calendar=None) -> list[tuple[CadenceStep, datetime]]:
     """The open step and the later ones as they would fall if each is done on time."""
     from followup.services import buyer_calendar
 
     if followup is None:
         return []
-    calendar = buyer_calendar(company)
+    calendar = calendar or buyer_calendar(company)
+    if calendar is None:
+        return [(followup.step, followup.due_at)]
     rows, base = [(followup.step, followup.due_at)], followup.due_at
     later = CadenceStep.objects.filter(cadence_id=followup.step.cadence_id,
                                        offset_days__gt=followup.step.offset_days)

@@ -114,6 +114,12 @@ class Calendar:
     # {date: ("holiday" | "working_day", name)}
     overrides: dict[date, tuple[str, str]] = field(default_factory=dict)
 
+    @property
+    def window_minutes(self) -> int:
+        """Length of one business day, in minutes."""
+        opens, closes = self.window
+        return (closes.hour * 60 + closes.minute) - (opens.hour * 60 + opens.minute)
+
     # --- days ---------------------------------------------------------------
 
     def holidays(self, day: date) -> tuple[str, bool] | None:

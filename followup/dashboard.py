@@ -75,9 +75,7 @@ def awaiting(period: Period, *, min_days: float = 3, now: datetime | None = None
         calendar = calendars[company.pk]
         if calendar is None:
             continue
-        window = (datetime.combine(date.min, calendar.window[1])
-                  - datetime.combine(date.min, calendar.window[0])).seconds / 60
-        days = business_minutes(calendar, company.last_contact_at, now) / window
+        days = business_minutes(calendar, company.last_contact_at, now) / calendar.window_minutes
         if days > min_days:
             silent.append(Silent(company, round(days, 1), why_no_reply(
                 company, calendar, channels=channels.get(company.pk, set()), now=now)))

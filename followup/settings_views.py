@@ -13,8 +13,9 @@ from django.views.decorators.http import require_POST
 from followup.cadence import default_cadence
 from followup.models import CadenceStep, ChannelRanking
 from leads.countries import country_name, parse_country
+from leads.forms import BusinessHoursField, form_errors
 from leads.models import ChannelKind, TeamSettings
-from leads.roles import is_admin
+from leads.roles import require_admin
 from verification.models import MailList
 
 STEP_CHANNELS = [(CadenceStep.AUTO, gettext_lazy("auto (email, else the country's channel)")),
@@ -22,10 +23,7 @@ STEP_CHANNELS = [(CadenceStep.AUTO, gettext_lazy("auto (email, else the country'
 
 
 class TeamForm(forms.ModelForm):
-    business_hours = forms.RegexField(
-        label=gettext_lazy("Buyers' default business hours"), required=False, max_length=11,
-        regex=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
-        widget=forms.TextInput(attrs={"placeholder": "09:00-17:00"}))
+    business_hours = BusinessHoursField(label=gettext_lazy("Buyers' default business hours"))
 
     class Meta:
         model = TeamSettings
@@ -41,14 +39,9 @@ class StepForm(forms.ModelForm):
         widgets = {"template": forms.Textarea(attrs={"rows": 4})}
 
 
-def _admin_only(request) -> None:
-    if not is_admin(request.user):
-        raise PermissionDenied(_("Only admins change the settings."))
-
-
 @login_required
 def settings_page(request):
-    _admin_only(request)
+    require_admin(request.user)
     rankings: dict[str, list[str]] = {}
     for row in ChannelRanking.objects.order_by("country", "rank"):
         rankings.setdefault(row.country, []).append(row.channel)
@@ -73,7 +66,7 @@ def settings_page(request):
 @require_POST
 def ranking_save(request):
     """Replace one country's ranking: one channel per line, most used first."""
-    _admin_only(request)
+    require_admin(request.user)
     code = parse_country(request.POST.get("country", ""))
     channels = []
     for line in request.POST.get("channels", "").replace(",", "\n").splitlines():
@@ -97,7 +90,7 @@ def ranking_save(request):
 @require_POST
 def mail_lists_save(request):
     """Replace the free-mail and role-account lists with the text areas' lines."""
-    _admin_only(request)
+    require_admin(request.user)
     with transaction.atomic():
         for kind in (MailList.Kind.FREE_MAIL, MailList.Kind.ROLE_ACCOUNT):
             wanted = {line.strip().lower() for line in request.POST.get(kind, "").splitlines()
@@ -114,13 +107,13 @@ def mail_lists_save(request):
 @login_required
 @require_POST
 def team_save(request):
-    _admin_only(request)
+    require_admin(request.user)
     form = TeamForm(request.POST, instance=TeamSettings.load())
     if form.is_valid():
         form.save()
         messages.success(request, _("Team settings saved."))
     else:
-        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, form_errors(form))
     return redirect("settings:index")
 
 
@@ -128,7 +121,7 @@ def team_save(request):
 @require_POST
 def step_save(request, pk: int | None = None):
     """Edit a step of the default cadence, or add one (no ``pk``)."""
-    _admin_only(request)
+    require_admin(request.user)
     cadence = default_cadence()
     if cadence is None:
         raise PermissionDenied
@@ -138,14 +131,14 @@ def step_save(request, pk: int | None = None):
         form.save()
         messages.success(request, _("Cadence step saved."))
     else:
-        messages.error(request, "; ".join(str(e) for errs in form.errors.values() for e in errs))
+        messages.error(request, form_errors(form))
     return redirect("settings:index")
 
 
 @login_required
 @require_POST
 def step_delete(request, pk: int):
-    _admin_only(request)
+    require_admin(request.user)
     step = get_object_or_404(CadenceStep, pk=pk, cadence__is_default=True)
     if step.followups.exists():
         messages.error(request, _("Follow-ups were planned with this step; it stays."))

@@ -91,8 +91,7 @@ def why_no_reply(company, calendar: Calendar | None, *, channels: set[str],
         reasons.append(Reason(WEEKEND, _("Their weekend came since our message (%(days)s).")
                               % {"days": ", ".join(since["weekend"][:3])}))
     minutes = business_minutes(calendar, sent, now)
-    window = (datetime.combine(local.date(), calendar.window[1])
-              - datetime.combine(local.date(), calendar.window[0])).seconds // 60
+    window = calendar.window_minutes
     if minutes < window:
         reasons.append(Reason(TOO_SOON, _(
             "Only %(hours)s business hours have passed there since our message.")

@@ -153,17 +153,36 @@ class VacationForm(forms.Form):
         return data
 
 
+def form_errors(form) -> str:
+    """A form's errors as one line for a flash message."""
+    return "; ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
+class BusinessHoursField(forms.RegexField):
+    """A local window "HH:MM-HH:MM" that closes after it opens."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("error_messages", {"invalid": _("Write the hours as 08:30-17:00.")})
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "09:00-17:00"}))
+        super().__init__(regex=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
+                         max_length=11, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value:
+            start, end = value.split("-")
+            if end <= start:
+                raise forms.ValidationError(_("The window closes before it opens."))
+        return value
+
+
 class BuyerCalendarForm(forms.Form):
     """The buyer's zone (blank = from phone or country), state and business hours."""
 
     time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
     subdivision = forms.CharField(label=_("State / province"), required=False, max_length=10)
-    business_hours = forms.RegexField(
-        label=_("Business hours"), required=False, max_length=11,
-        regex=r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$",
-        error_messages={"invalid": _("Write the hours as 08:30-17:00.")},
-        widget=forms.TextInput(attrs={"placeholder": "09:00-17:00"}),
-    )
+    business_hours = BusinessHoursField(label=_("Business hours"))
 
     def __init__(self, *args, **kwargs):
         import zoneinfo
@@ -173,11 +192,3 @@ class BuyerCalendarForm(forms.Form):
             (name, name) for name in sorted(zoneinfo.available_timezones())
             if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
         ]
-
-    def clean_business_hours(self):
-        value = self.cleaned_data["business_hours"]
-        if value:
-            start, end = value.split("-")
-            if end <= start:
-                raise forms.ValidationError(_("The window closes before it opens."))
-        return value

@@ -72,5 +72,14 @@ def is_admin(user) -> bool:
     return ADMIN in user_roles(user)
 
 
+def require_admin(user) -> None:
+    """Pages and actions for admins only: 403 for everyone else."""
+    from django.core.exceptions import PermissionDenied
+    from django.utils.translation import gettext as _
+
+    if not is_admin(user):
+        raise PermissionDenied(_("Only admins change the settings."))
+
+
 def can_work_leads(user) -> bool:
     return bool(user_roles(user))

@@ -33,6 +33,7 @@ from leads.forms import (
     SnoozeForm,
     StatusForm,
     VacationForm,
+    form_errors,
 )
 from leads.importer import AUTO, UnreadableFile, detect_preset, read_table
 from leads.models import (
@@ -47,6 +48,15 @@ from leads.models import (
 )
 from leads.roles import can_work_leads, is_manager
 from leads.services import ClaimRefused
+
+
+def _next_url(request) -> str:
+    """Where a POST asked to go back to, if it is on this site; else the inbox."""
+    back = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                       require_https=request.is_secure()):
+        return back
+    return reverse("leads:inbox")
 
 
 def _require_role(user) -> None:
@@ -139,10 +149,7 @@ def inbox_bulk(request):
     _require_role(request.user)
     action = request.POST.get("action", "")
     ids = [int(v) for v in request.POST.getlist("company") if v.isdigit()]
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        back = reverse("leads:inbox")
+    back = _next_url(request)
     companies = list(selectors.companies_visible_to(request.user).filter(pk__in=ids))
     if action not in BULK_ACTIONS or not companies:
         messages.error(request, _("Tick at least one company and choose an action."))
@@ -229,7 +236,7 @@ def company_detail(request, pk: int):
         "working_days": calendar.working_days(today, 5) if calendar else [],
         "days_off": calendar.upcoming_days_off(today, 60) if calendar else [],
         "vacations": company.vacations.all(),
-        "plan": plan_preview(open_followup, company),
+        "plan": plan_preview(open_followup, company, calendar),
         "why": why_no_reply(company, calendar, channels={c.kind for c in channels}),
         "open_followup": open_followup,
         "snooze_form": SnoozeForm(),
@@ -277,8 +284,7 @@ def _form_action(form_class, handler, success: str):
         company = _visible_company(request, pk)
         form = form_class(request.POST)
         if not form.is_valid():
-            errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-            messages.error(request, errors or _("Check the form."))
+            messages.error(request, form_errors(form) or _("Check the form."))
             return redirect(company)
         try:
             handler(request, company, form.cleaned_data)
@@ -411,8 +417,7 @@ def channel_save(request, pk: int, channel_id: int | None = None):
             services.channel_set_emergency(channel=channel)
         messages.success(request, _("Contact saved."))
     else:
-        errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-        messages.error(request, errors)
+        messages.error(request, form_errors(form))
     return redirect(company)
 
 
@@ -445,10 +450,7 @@ def language_set(request):
     if form.is_valid():
         Profile.objects.update_or_create(user=request.user,
                                          defaults={"language": form.cleaned_data["language"]})
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        back = reverse("leads:inbox")
+    back = _next_url(request)
     return redirect(back)
 
 

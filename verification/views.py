@@ -2,30 +2,21 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from leads.roles import is_admin
+from leads.forms import form_errors
+from leads.roles import require_admin
 from verification import keyword_editor
 from verification.forms import BulkKeywordForm, IndustryForm, KeywordForm, TryForm
 from verification.models import Industry, Keyword, KeywordChange, RescoreRun
 
 
-def _admin_only(request) -> None:
-    if not is_admin(request.user):
-        raise PermissionDenied(_("Only admins edit the keyword lists."))
-
-
-def _errors(form) -> str:
-    return "; ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
 @login_required
 def keywords(request):
-    _admin_only(request)
+    require_admin(request.user)
     try_form, try_result = TryForm(), None
     if request.method == "POST":  # the try-it box without JavaScript
         try_form = TryForm(request.POST)
@@ -49,7 +40,7 @@ def keywords(request):
 @require_POST
 def keyword_try(request):
     """htmx: the matches and the fit of a pasted text."""
-    _admin_only(request)
+    require_admin(request.user)
     form = TryForm(request.POST)
     result = keyword_editor.try_text(form.cleaned_data["text"]) if form.is_valid() else None
     return render(request, "verification/_try_result.html", {"try_result": result})
@@ -58,10 +49,10 @@ def keyword_try(request):
 @login_required
 @require_POST
 def keyword_add(request):
-    _admin_only(request)
+    require_admin(request.user)
     form = KeywordForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors(form))
     elif keyword_editor.keyword_add(user=request.user, industry=form.industry(),
                                     term=form.cleaned_data["term"],
                                     language=form.cleaned_data["language"],
@@ -76,10 +67,10 @@ def keyword_add(request):
 @login_required
 @require_POST
 def keyword_bulk(request):
-    _admin_only(request)
+    require_admin(request.user)
     form = BulkKeywordForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors(form))
         return redirect("verification:keywords")
     added, existing = keyword_editor.keywords_bulk_add(
         user=request.user, industry=form.industry(), language=form.cleaned_data["language"],
@@ -93,7 +84,7 @@ def keyword_bulk(request):
 @login_required
 @require_POST
 def keyword_delete(request, pk: int):
-    _admin_only(request)
+    require_admin(request.user)
     keyword_editor.keyword_delete(user=request.user, keyword=get_object_or_404(Keyword, pk=pk))
     messages.success(request, _("Keyword removed; every inquiry is being rescored."))
     return redirect("verification:keywords")
@@ -102,7 +93,7 @@ def keyword_delete(request, pk: int):
 @login_required
 @require_POST
 def industry_update(request, pk: int):
-    _admin_only(request)
+    require_admin(request.user)
     industry = get_object_or_404(Industry, pk=pk)
     form = IndustryForm(request.POST)
     if form.is_valid():
@@ -111,12 +102,12 @@ def industry_update(request, pk: int):
                                        active=form.cleaned_data["active"])
         messages.success(request, _("%(name)s saved.") % {"name": industry.name})
     else:
-        messages.error(request, _errors(form))
+        messages.error(request, form_errors(form))
     return redirect("verification:keywords")
 
 
 @login_required
 def rescore_progress(request):
     """htmx: the latest rescoring run, polled until it finishes."""
-    _admin_only(request)
+    require_admin(request.user)
     return render(request, "verification/_rescore.html", {"run": RescoreRun.objects.first()})
