@@ -14,6 +14,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from leads import selectors, services
 from leads.intake import RowRejected, clean_inquiry
 from leads.models import Inquiry, Platform
+from leads.roles import can_work_leads
 
 
 def exception_handler(exc, context):
@@ -87,18 +88,21 @@ class InquiryFilter(filters.FilterSet):
         fields = ["platform", "country", "email", "company"]
 
 
-class CanAddInquiry(permissions.BasePermission):
+class CanUseInquiries(permissions.BasePermission):
+    """Reading needs a role (rep, manager, admin), like the pages; creating needs the
+    ``leads.add_inquiry`` permission (a website form's account may have only that)."""
+
     def has_permission(self, request, view) -> bool:
-        if request.method != "POST":
-            return True
-        return request.user.has_perm("leads.add_inquiry")
+        if request.method == "POST":
+            return request.user.has_perm("leads.add_inquiry")
+        return can_work_leads(request.user)
 
 
 class InquiryViewSet(
     mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = [permissions.IsAuthenticated, CanAddInquiry]
+    permission_classes = [permissions.IsAuthenticated, CanUseInquiries]
     serializer_class = InquirySerializer
     filterset_class = InquiryFilter
 

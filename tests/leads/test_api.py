@@ -2,7 +2,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from leads.models import Company, Inquiry
-from tests.factories import CompanyFactory, InquiryFactory
+from tests.factories import CompanyFactory, InquiryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +97,24 @@ def test_session_auth_post_needs_csrf(rep):
     response = client.post("/api/inquiries/", FORM, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["error"]["message"]
+
+
+def test_a_user_without_a_role_reads_nothing(api_client, db):
+    """Logged in but neither rep, manager nor admin: 403 like the pages, not an empty
+    list; an integration account holding only ``add_inquiry`` may still post."""
+    from django.contrib.auth.models import Permission
+
+    nobody = UserFactory(username="visitor", role=None)
+    api_client.force_authenticate(nobody)
+    response = api_client.get("/api/inquiries/")
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "permission_denied"
+    assert api_client.post("/api/inquiries/", {"email": "a@b.de"}, format="json").status_code == 403
+
+    form = UserFactory(username="website-form", role=None)
+    form.user_permissions.add(Permission.objects.get(codename="add_inquiry"))
+    api_client.force_authenticate(form)
+    created = api_client.post("/api/inquiries/", {"email": "anna@klarwasser.de"}, format="json")
+    assert created.status_code == 201
+    assert created.json() == {"id": created.json()["id"], "duplicate": False}
+    assert api_client.get("/api/inquiries/").status_code == 403
