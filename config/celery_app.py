@@ -24,3 +24,25 @@ def worker_command(*, concurrency: int, hostname: str = "leadqual@%h",
     return [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "threads",
             "--concurrency", str(concurrency), "--without-mingle", "--without-gossip",
             "--loglevel", loglevel, "--hostname", hostname]
+
+
+def enqueue(task, *args, **kwargs) -> bool:
+    """Send a task; if the broker is unreachable, log it and return False.
+
+    Callers store their work in the database first (a verification or a rescoring
+    marked pending), so an outage of the broker loses nothing: the periodic sweeper
+    (``verification.tasks.requeue_stale``) sends it again once the broker is back.
+    The web request that stored it still succeeds.
+    """
+    import logging
+
+    from kombu.exceptions import OperationalError
+
+    try:
+        task.apply_async(args, kwargs)
+    except OperationalError as exc:
+        logging.getLogger(__name__).warning(
+            "broker.unavailable task=%s error=%s; left pending for the sweeper",
+            task.name, exc)
+        return False
+    return True

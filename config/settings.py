@@ -194,15 +194,32 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 120
-CELERY_TASK_TIME_LIMIT = 180
+# The longest a task may run; the broker's visibility timeout must exceed it, else a
+# task still running is delivered a second time.
+CELERY_TASK_TIME_LIMIT = env.int("LEADQUAL_TASK_TIME_LIMIT", default=180)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - min(60, CELERY_TASK_TIME_LIMIT // 3)
+# Seconds before an unacknowledged message (its worker died) goes back to the queue.
+LEADQUAL_VISIBILITY_TIMEOUT = env.int("LEADQUAL_VISIBILITY_TIMEOUT", default=3600)
+if LEADQUAL_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"LEADQUAL_VISIBILITY_TIMEOUT ({LEADQUAL_VISIBILITY_TIMEOUT}s) must be longer than "
+        f"LEADQUAL_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}s)")
+# Work pending or running for longer than this is sent again by the sweeper, which runs
+# every LEADQUAL_SWEEP_SECONDS (a broker restarted empty, a failed enqueue, a kill).
+LEADQUAL_STALE_AFTER_SECONDS = env.int("LEADQUAL_STALE_AFTER_SECONDS", default=30 * 60)
+LEADQUAL_SWEEP_SECONDS = env.float("LEADQUAL_SWEEP_SECONDS", default=300.0)
+# A web request that stores an inquiry while the broker is down must not hang: give up
+# publishing quickly (the sweeper sends it later).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2,
+}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "verification-requeue-stale": {
         "task": "verification.tasks.requeue_stale",
-        "schedule": 300.0,
+        "schedule": LEADQUAL_SWEEP_SECONDS,
     },
     "followup-remind-due": {
         "task": "followup.tasks.remind_due",
@@ -216,7 +233,17 @@ CELERY_BEAT_SCHEDULE = {
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Longer than the longest task, so a task in progress is never re-delivered.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": LEADQUAL_VISIBILITY_TIMEOUT,
+        # Look for messages of dead workers every tenth of the timeout (at most a
+        # minute), one cheap sorted-set query each time.
+        "unacked_restore_interval": max(1, min(60, LEADQUAL_VISIBILITY_TIMEOUT // 10)),
+        "unacked_restore_throttle": 1,
+        # A broker that vanished without closing the connection must not hang a
+        # web request that publishes.
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
 else:
     BROKER_DIR = Path(env.str("LEADQUAL_BROKER_DIR", default=str(VAR_DIR / "broker")))
     for sub in ("queue", "processed", "control"):

@@ -7,66 +7,16 @@
 """
 
 import json
-import os
 import re
 import subprocess
 import sys
-import time
-import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from tests.leads.test_import_command import GENERIC, write_csv
+from tests.processes import ROOT, base_env, database_url, start_worker, stop, wait_for
 from verification.models import Verification
-
-ROOT = Path(settings.BASE_DIR)
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def _start_worker(env: dict, log: Path) -> subprocess.Popen:
-    command = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "threads",
-        "--concurrency", "2", "--without-mingle", "--without-gossip", "--loglevel", "INFO",
-        "--hostname", f"test-{uuid.uuid4().hex[:8]}@%h",
-    ]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"),
-                            stderr=subprocess.STDOUT)
-
-
-def _stop(worker: subprocess.Popen) -> None:
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-
-
-def _wait_for(predicate, *, timeout: float, log: Path):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.3)
-    pytest.fail(f"timed out after {timeout}s; worker log:\n{log.read_text()[-4000:]}")
-
-
-def _base_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(SECRET_KEY="worker-test-secret", DEBUG="false", CELERY_TASK_ALWAYS_EAGER="false")
-    env.update(extra)
-    return env
 
 
 @pytest.mark.worker
@@ -78,7 +28,7 @@ def test_task_enqueued_on_commit_runs_on_a_real_worker_over_redis(api_client, re
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()  # the tests' own database
     log = tmp_path / "worker.log"
-    worker = _start_worker(_base_env(DATABASE_URL=_database_url(),
+    worker = start_worker(base_env(DATABASE_URL=database_url(),
                                      REDIS_URL=settings.REDIS_URL), log)
     try:
         api_client.force_authenticate(rep)
@@ -93,7 +43,7 @@ def test_task_enqueued_on_commit_runs_on_a_real_worker_over_redis(api_client, re
             assert response.status_code == 201
             ids.append(response.json()["id"])
         # Committed by the request; the verification is pending until the worker runs it.
-        done = _wait_for(
+        done = wait_for(
             lambda: Verification.objects.filter(inquiry_id__in=ids, status="done").count() == 5,
             timeout=60, log=log,
         )
@@ -109,13 +59,13 @@ def test_task_enqueued_on_commit_runs_on_a_real_worker_over_redis(api_client, re
         assert all(v.attempts == 1 and v.grade for v in results.values())
         assert "verify_inquiry" in log.read_text()
     finally:
-        _stop(worker)
+        stop(worker)
 
 
 @pytest.mark.worker
 def test_embedded_broker_with_a_real_worker(tmp_path):
     """The bare-machine defaults: no DATABASE_URL, no REDIS_URL, a worker process."""
-    env = _base_env(LEADQUAL_VAR_DIR=str(tmp_path / "var"),
+    env = base_env(LEADQUAL_VAR_DIR=str(tmp_path / "var"),
                     LEADQUAL_BROKER_DIR=str(tmp_path / "broker"))
 
     def manage(*args) -> str:
@@ -131,15 +81,15 @@ def test_embedded_broker_with_a_real_worker(tmp_path):
     assert len(queued) == 3  # one message per stored inquiry, waiting in the folder
 
     log = tmp_path / "worker.log"
-    worker = _start_worker(env, log)
+    worker = start_worker(env, log)
     try:
         def all_verified():
             rows = json.loads(manage("export_inquiries", "--format", "json"))
             return rows if all(r["verification_status"] == "done" for r in rows) else None
 
-        rows = _wait_for(all_verified, timeout=90, log=log)
+        rows = wait_for(all_verified, timeout=90, log=log)
     finally:
-        _stop(worker)
+        stop(worker)
     assert len(rows) == 3
     by_email = {row["email"]: row for row in rows}
     klar = by_email["jonas@klarwasser.de"]
@@ -156,7 +106,7 @@ def test_embedded_broker_with_a_real_worker(tmp_path):
 @pytest.mark.worker
 def test_verify_inquiries_wait_without_a_running_worker(tmp_path):
     """Bare machine, no worker running: `verify_inquiries --all --wait` does the work itself."""
-    env = _base_env(LEADQUAL_VAR_DIR=str(tmp_path / "var"),
+    env = base_env(LEADQUAL_VAR_DIR=str(tmp_path / "var"),
                     LEADQUAL_BROKER_DIR=str(tmp_path / "broker"))
 
     def manage(*args) -> subprocess.CompletedProcess:
@@ -196,22 +146,22 @@ def test_bulk_run_with_two_workers_keeps_the_per_host_cap_and_never_sends_data(
     company = CompanyFactory(domain="slowmx.example")
     inquiries = [InquiryFactory(company=company, email=f"user{n}@slowmx.example", website="",
                                 platform_ref=f"BULK{n}") for n in range(24)]
-    env = _base_env(DATABASE_URL=_database_url(), REDIS_URL=settings.REDIS_URL,
+    env = base_env(DATABASE_URL=database_url(), REDIS_URL=settings.REDIS_URL,
                     LEADQUAL_SMTP_MAX_PER_HOST="2", LEADQUAL_PROBE_TIMEOUT="5")
     logs = [tmp_path / f"worker{n}.log" for n in range(2)]
     workers = []
     for log in logs:
-        worker = _start_worker(env, log)
+        worker = start_worker(env, log)
         workers.append(worker)
     try:
         verification_request(inquiry_ids=[i.pk for i in inquiries])  # autocommit: sent now
         ids = [i.pk for i in inquiries]
-        _wait_for(lambda: Verification.objects.filter(inquiry_id__in=ids,
+        wait_for(lambda: Verification.objects.filter(inquiry_id__in=ids,
                                                       verified_at__isnull=False).count() == 24,
                   timeout=120, log=logs[0])
     finally:
         for worker in workers:
-            _stop(worker)
+            stop(worker)
     statuses = set(Verification.objects.filter(inquiry__in=Inquiry.objects.filter(
         pk__in=ids)).values_list("email_status", flat=True))
     assert statuses == {"deliverable"}

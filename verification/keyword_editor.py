@@ -102,14 +102,27 @@ def industry_update(*, user, industry: Industry, weight: float, active: bool) ->
 
 def rescore_request(*, user=None) -> RescoreRun:
     """Queue a rescoring of every stored inquiry after this transaction commits."""
+    from config.celery_app import enqueue
     from verification.tasks import rescore_all
 
     waiting = RescoreRun.objects.filter(started_at__isnull=True).first()
     if waiting is not None:
         return waiting
     run = RescoreRun.objects.create(requested_by=user)
-    transaction.on_commit(lambda: rescore_all.delay(run.pk))
+    transaction.on_commit(lambda: enqueue(rescore_all, run.pk))
     return run
+
+
+def rescore_runs_claim_stale(*, older_than) -> list[int]:
+    """Rescoring runs requested long ago and never started (their message was lost);
+    their request time is reset so that the next sweep leaves them alone."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(RescoreRun.objects.select_for_update(skip_locked=True)
+                   .filter(started_at__isnull=True, requested_at__lt=now - older_than)
+                   .values_list("pk", flat=True))
+        RescoreRun.objects.filter(pk__in=ids).update(requested_at=now)
+    return ids
 
 
 def rescore_run(run_id: int | None = None) -> int:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config.celery_app import enqueue as enqueue_task
 from verification.checks import checks_run
 from verification.models import Verification
 
@@ -36,7 +37,8 @@ def verification_request(*, inquiry_ids: Iterable[int]) -> None:
 
     def enqueue() -> None:
         for pk in ids:
-            verify_inquiry.delay(pk)
+            if not enqueue_task(verify_inquiry, pk):
+                break  # the broker is down: the sweeper sends the rest when it is back
 
     transaction.on_commit(enqueue)
 
@@ -57,9 +59,14 @@ def verification_run(*, inquiry_id: int, retry: bool = False) -> Verification | 
     if inquiry is None:
         log.info("verification.skip inquiry=%s reason=deleted", inquiry_id)
         return None
-    Verification.objects.filter(inquiry_id=inquiry_id).update(
-        status=Verification.Status.RUNNING, started_at=timezone.now()
-    )
+    # A message delivered again (a worker killed after saving but before its
+    # acknowledgement, or a sweep racing a slow queue) finds the work done.
+    started = Verification.objects.filter(inquiry_id=inquiry_id).exclude(
+        status=Verification.Status.DONE).update(
+        status=Verification.Status.RUNNING, started_at=timezone.now())
+    if not started and not retry and Verification.objects.filter(inquiry_id=inquiry_id).exists():
+        log.info("verification.skip inquiry=%s reason=done", inquiry_id)
+        return None
     outcome = checks_run(email=inquiry.email, website=inquiry.website,
                          company_name=inquiry.company_name,
                          message=" ".join(filter(None, (inquiry.product, inquiry.message))))

@@ -1,11 +1,15 @@
 """Thin Celery wrappers: load by id, call a service, handle retries."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import OperationalError
 
 from verification import services
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -13,8 +17,6 @@ from verification import services
     autoretry_for=(OperationalError,),
     retry_backoff=True,
     max_retries=5,
-    soft_time_limit=120,
-    time_limit=180,
 )
 def verify_inquiry(inquiry_id: int, retry: bool = False) -> str:
     verification = services.verification_run(inquiry_id=inquiry_id, retry=retry)
@@ -26,11 +28,20 @@ def verify_inquiry(inquiry_id: int, retry: bool = False) -> str:
 
 
 @shared_task(acks_late=True)
-def requeue_stale(minutes: int = 30) -> int:
-    """Re-enqueue verifications left pending or running (a lost message, a killed worker)."""
-    ids = services.verifications_claim_stale(older_than=timedelta(minutes=minutes))
+def requeue_stale(seconds: int | None = None) -> int:
+    """Send again the work left pending or running beyond ``seconds`` (default
+    ``LEADQUAL_STALE_AFTER_SECONDS``): a message lost with a broker that restarted
+    empty, a worker killed mid-task, an enqueue that failed during an outage."""
+    from verification.keyword_editor import rescore_runs_claim_stale
+
+    older_than = timedelta(seconds=seconds or settings.LEADQUAL_STALE_AFTER_SECONDS)
+    ids = services.verifications_claim_stale(older_than=older_than)
     for inquiry_id in ids:
         verify_inquiry.delay(inquiry_id)
+    for run_id in rescore_runs_claim_stale(older_than=older_than):
+        rescore_all.delay(run_id)
+    if ids:
+        log.warning("sweep.requeued verifications=%s", len(ids))
     return len(ids)
 
 

@@ -13,6 +13,8 @@ from django.core.management.base import BaseCommand
 from config.celery_app import worker_command
 from leads.demo import DEMO_USERS
 
+RESTARTS = 5
+
 
 class Command(BaseCommand):
     help = "Start the web server, a Celery worker and Celery beat; Ctrl-C stops all three."
@@ -44,8 +46,11 @@ class Command(BaseCommand):
             "beat": [python, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
                      "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
         }
-        processes = {name: subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env)
-                     for name, cmd in commands.items()}
+
+        def start(name: str) -> subprocess.Popen:
+            return subprocess.Popen(commands[name], cwd=settings.BASE_DIR, env=env)
+
+        processes = {name: start(name) for name in commands}
         time.sleep(2)
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         lines = [
@@ -56,15 +61,12 @@ class Command(BaseCommand):
                                   if internet else "the real internet"),
             "  demo logins (username / password):",
             *(f"    {u.username:<8} / {u.password:<16} {u.role}" for u in DEMO_USERS),
-            "  Ctrl-C stops web, worker and beat.",
+            "  Ctrl-C stops web, worker and beat; one that dies is started again.",
             "",
         ]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
         try:
-            while all(p.poll() is None for p in processes.values()):
-                time.sleep(1)
-            dead = [name for name, p in processes.items() if p.poll() is not None]
-            self.stderr.write(f"{', '.join(dead)} stopped; stopping the rest")
+            self._supervise(processes, start)
         except KeyboardInterrupt:
             pass
         finally:
@@ -78,3 +80,25 @@ class Command(BaseCommand):
                     process.kill()
             if internet:
                 internet.stop()
+
+    def _supervise(self, processes: dict, start) -> None:
+        """Start again a process that died (a worker crashing when the broker vanishes,
+        say), like ``restart: unless-stopped`` in docker-compose.yml; give up on one that
+        dies more than RESTARTS times within a minute."""
+        deaths: dict[str, list[float]] = {name: [] for name in processes}
+        while True:
+            time.sleep(1)
+            for name, process in processes.items():
+                if process.poll() is None:
+                    continue
+                now = time.monotonic()
+                recent = [t for t in deaths[name] if now - t < 60] + [now]
+                deaths[name] = recent
+                if len(recent) > RESTARTS:
+                    self.stderr.write(f"{name} keeps stopping (exit {process.returncode}); "
+                                      "stopping the rest")
+                    return
+                self.stderr.write(f"run_stack: {name} stopped (exit {process.returncode}); "
+                                  f"starting it again")
+                time.sleep(min(2 ** (len(recent) - 1), 10))
+                processes[name] = start(name)

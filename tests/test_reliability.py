@@ -1,0 +1,238 @@
+"""Nothing is lost: a worker killed in the middle of a batch, a broker that dies while
+inquiries arrive. Real processes only: workers, gunicorn and a Redis server of the
+test's own on a spare port, all writing to the test database (PostgreSQL in CI).
+
+Two figures in docs/RELIABILITY.md come from here (printed with ``-s``).
+"""
+
+import csv
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from rest_framework.authtoken.models import Token
+
+from leads.models import Inquiry
+from tests.factories import InquiryFactory
+from tests.processes import (
+    ROOT,
+    RedisServer,
+    base_env,
+    database_url,
+    free_port,
+    start_worker,
+    stop,
+    wait_for,
+)
+from verification.models import RescoreRun, Verification
+
+BATCH = 500
+# Healthy buyers of the sandbox internet on two mail servers (each capped at two
+# connections), so that a batch takes long enough to be killed in the middle.
+EMAILS = ["anna@klarwasser.de", "jonas@klarwasser.de", "nobody@klarwasser.de",
+          "info@acme-aqua.com", "x@catchall.example"]
+# Short timeouts so that the test sees recovery within a minute; production keeps an
+# hour of visibility and half an hour before a sweep (config/settings.py).
+FAST_RECOVERY = {"LEADQUAL_VISIBILITY_TIMEOUT": "20", "LEADQUAL_TASK_TIME_LIMIT": "15",
+                 "LEADQUAL_STALE_AFTER_SECONDS": "6", "LEADQUAL_SWEEP_SECONDS": "3"}
+DONE_LINE = re.compile(r"verification\.done inquiry=(\d+)")
+
+needs_shared_database = pytest.mark.skipif(
+    connection.vendor == "sqlite",
+    reason="worker subprocesses need a database they can share: PostgreSQL (CI sets it)")
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    server.stop()
+
+
+def _done() -> int:
+    return Verification.objects.filter(status=Verification.Status.DONE).count()
+
+
+def _done_lines(*logs) -> Counter:
+    return Counter(int(n) for log in logs for n in DONE_LINE.findall(log.read_text()))
+
+
+@needs_shared_database
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(redis_server, tmp_path):
+    env = base_env(DATABASE_URL=database_url(), REDIS_URL=redis_server.url, **FAST_RECOVERY)
+    rows = [["email", "country", "message"]] + [
+        [EMAILS[n % len(EMAILS)], "DE", f"UV sterilisers for water treatment, batch line {n}"]
+        for n in range(BATCH)]
+    path = tmp_path / "batch.csv"
+    with path.open("w", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    imported = subprocess.run([sys.executable, "manage.py", "import_inquiries", str(path)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith(f"imported {BATCH}, duplicates 0, rejected 0")
+    ids = set(Inquiry.objects.values_list("pk", flat=True))
+
+    first_log, second_log = tmp_path / "worker-1.log", tmp_path / "worker-2.log"
+    first = start_worker(env, first_log, concurrency=8)
+    try:
+        wait_for(lambda: _done() >= BATCH // 5, timeout=120, log=first_log, interval=0.05)
+        in_flight = Verification.objects.filter(status=Verification.Status.RUNNING).count()
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+    finally:
+        stop(first)
+    done_at_kill = _done()
+    assert done_at_kill < BATCH, "the batch finished before the kill; make it longer"
+
+    second = start_worker(env, second_log, concurrency=8)
+    try:
+        wait_for(lambda: _done() == BATCH, timeout=240, log=second_log)
+    finally:
+        stop(second)
+
+    finished = Counter(Verification.objects.values_list("status", flat=True))
+    assert finished == {Verification.Status.DONE: BATCH}
+    assert not Verification.objects.filter(grade="").exists()
+    runs = _done_lines(first_log, second_log)
+    assert set(runs) == ids  # every inquiry verified...
+    assert set(runs.values()) == {1}  # ...exactly once, none repeated after the kill
+    print(f"\nkill: {BATCH} inquiries, SIGKILL after {done_at_kill} with {in_flight} running; "
+          f"{BATCH - done_at_kill} finished by the second worker, each exactly once")
+
+
+def _post(url: str, token: str, body: dict) -> int:
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method="POST",
+        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+@needs_shared_database
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_inquiries_arriving_while_redis_is_down_are_stored_then_verified(
+        redis_server, rep, tmp_path):
+    env = base_env(DATABASE_URL=database_url(), REDIS_URL=redis_server.url,
+                   ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="false", **FAST_RECOVERY)
+    token = Token.objects.create(user=rep).key
+    port = free_port()
+    log = tmp_path / "stack.log"
+    # The bare-machine runner: web, worker and beat (so the sweeper is part of the test),
+    # each started again if it dies, as docker-compose's restart policy does.
+    stack = subprocess.Popen(
+        [sys.executable, "manage.py", "run_stack", "--addr", f"127.0.0.1:{port}",
+         "--no-sandbox", "--concurrency", "8"],
+        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/api/inquiries/"
+    try:
+        wait_for(lambda: _reachable(url), timeout=30, log=log)
+        statuses, down_for = Counter(), 0.0
+        for n in range(BATCH):
+            if n == BATCH // 5:
+                redis_server.stop()
+                went_down = time.monotonic()
+            elif n == 3 * BATCH // 5:
+                down_for = time.monotonic() - went_down
+                redis_server.start()
+            statuses[_post(url, token, {
+                "email": EMAILS[n % len(EMAILS)], "country": "DE",
+                "message": f"Need UV lamps for a water treatment plant, request {n}"})] += 1
+        assert statuses == {201: BATCH}  # every request answered and stored, outage or not
+        assert Inquiry.objects.count() == BATCH
+        wait_for(lambda: _done() == BATCH, timeout=240, log=log, interval=1)
+    finally:
+        stack.send_signal(signal.SIGINT)  # Ctrl-C: run_stack stops its children
+        try:
+            stack.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            stack.kill()
+    assert not Verification.objects.exclude(status=Verification.Status.DONE).exists()
+    output = log.read_text()
+    refused = output.count("broker.unavailable")
+    swept = sum(int(n) for n in re.findall(r"sweep\.requeued verifications=(\d+)", output))
+    restarts = output.count("starting it again")
+    assert refused > 0 and swept > 0  # the outage was real, and the sweeper made it good
+    print(f"\noutage: Redis down {down_for:.1f} s during {BATCH * 2 // 5} of {BATCH} API "
+          f"posts; all {BATCH} stored (201); {refused} enqueues refused by the broker, "
+          f"{swept} sent again by the sweeper; {restarts} processes restarted; all {BATCH} "
+          "verified")
+
+
+def _reachable(url: str) -> bool:
+    try:
+        urllib.request.urlopen(url, timeout=2)
+    except urllib.error.HTTPError:
+        return True  # 401 without a token: the server answers
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.django_db
+def test_a_message_delivered_twice_runs_the_checks_once(sandbox_internet,
+                                                        django_capture_on_commit_callbacks):
+    """A worker killed after saving but before acknowledging: the second delivery
+    finds the work done and skips it (no second SMTP conversation)."""
+    from tests.leads.helpers import ingest
+    from verification.services import verification_run
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inquiry = ingest(email="anna@klarwasser.de", website="klarwasser.de")
+    first = Verification.objects.get(inquiry=inquiry)
+    assert first.status == Verification.Status.DONE  # eager in unit tests
+    mail = sandbox_internet.mail["127.0.10.2"].recorder
+    connections = mail.connections
+    assert verification_run(inquiry_id=inquiry.pk) is None
+    assert mail.connections == connections
+    again = Verification.objects.get(inquiry=inquiry)
+    assert (again.verified_at, again.attempts) == (first.verified_at, 1)
+
+
+@pytest.mark.django_db
+def test_the_sweeper_sends_again_only_what_is_stale(settings):
+    from verification.keyword_editor import rescore_runs_claim_stale
+    from verification.services import verifications_claim_stale
+
+    long_ago = timezone.now() - timedelta(hours=1)
+    stale_pending, stale_running, fresh, done = (InquiryFactory() for _ in range(4))
+    for inquiry, status, when in (
+            (stale_pending, "pending", long_ago), (stale_running, "running", long_ago),
+            (fresh, "pending", timezone.now()), (done, "done", long_ago)):
+        Verification.objects.update_or_create(
+            inquiry=inquiry, defaults={"status": status, "requested_at": when})
+    lost_run = RescoreRun.objects.create(requested_at=long_ago)
+    RescoreRun.objects.create()  # just asked for: its message is on its way
+
+    assert sorted(verifications_claim_stale(older_than=timedelta(minutes=30))) == sorted(
+        [stale_pending.pk, stale_running.pk])
+    assert rescore_runs_claim_stale(older_than=timedelta(minutes=30)) == [lost_run.pk]
+    # Claimed work has its clock reset: the next sweep leaves it to the worker.
+    assert verifications_claim_stale(older_than=timedelta(minutes=30)) == []
+    assert rescore_runs_claim_stale(older_than=timedelta(minutes=30)) == []
+
+
+def test_a_visibility_timeout_shorter_than_a_task_is_refused():
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT,
+        env=base_env(DJANGO_SETTINGS_MODULE="config.settings", REDIS_URL="redis://127.0.0.1:1/0",
+                     LEADQUAL_VISIBILITY_TIMEOUT="100", LEADQUAL_TASK_TIME_LIMIT="180"),
+        capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "LEADQUAL_VISIBILITY_TIMEOUT (100s) must be longer than" in done.stderr
