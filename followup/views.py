@@ -46,6 +46,8 @@ def reminders(request):
 @require_POST
 def reminder_sent(request, pk: int):
     """The rep sent the step's message: log the contact; the next step gets planned."""
+    if not can_work_leads(request.user):  # a role taken away leaves old reminders behind
+        raise PermissionDenied
     reminder = get_object_or_404(_my_reminders(request.user), pk=pk)
     followup = reminder.followup
     body = request.POST.get("body", "").strip()[:10_000] or fill_template(followup,
