@@ -63,3 +63,9 @@ def web_href(value: str) -> str:
     if scheme in ("http", "https"):
         return value
     return "http://" + value.split("://", 1)[-1].lstrip("/")
+
+
+@register.filter
+def minutes(value) -> int:
+    """A timedelta in whole minutes (rounded up): "try again in 15 minutes"."""
+    return -(-int(value.total_seconds()) // 60)
