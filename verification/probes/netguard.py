@@ -8,10 +8,16 @@ network explicitly allowed (``LEADQUAL_PROBE_ALLOW_NETWORKS``: tests, demos).
 Pure apart from DNS, which goes through the resolver it is given; callers
 connect to the addresses returned here, never resolve the name again (that
 would reopen the door to DNS rebinding).
+
+``Deadline`` bounds a whole conversation with such a server: socket timeouts
+bound each read only, so a server that sends a byte just inside every timeout
+would otherwise hold a probe (and its connection slot) for hours.
 """
 
+import contextlib
 import ipaddress
 import socket
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -57,6 +63,11 @@ def refusal(address: IPAddress, allow: Iterable[IPNetwork] = ()) -> str | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         mapped = refusal(address.ipv4_mapped, allow)
         return f"{address} maps to {mapped}" if mapped else None
+    if isinstance(address, ipaddress.IPv6Address) and address.sixtofour:
+        # 2002:a00:1:: is 10.0.0.1 to a 6to4 relay
+        embedded = refusal(address.sixtofour, allow)
+        if embedded:
+            return f"{address} is 6to4 for {embedded}"
     if any(address in network for network in allow):
         return None
     for attribute, label in (
@@ -93,6 +104,9 @@ def resolve_target(host: str, resolver: dns.resolver.Resolver,
             continue
         except (dns.exception.Timeout, dns.resolver.NoNameservers) as exc:
             raise AddressRefused(f"{host} could not be resolved: {exc}") from exc
+        except (dns.exception.DNSException, ValueError) as exc:  # "a..b", 64-octet labels
+            raise AddressRefused(f"{host} could not be resolved: not a host name ({exc})"
+                                 ) from exc
     if not addresses:
         raise AddressRefused(f"{host} has no address")
     for text in addresses:
@@ -100,3 +114,50 @@ def resolve_target(host: str, resolver: dns.resolver.Resolver,
         if reason:
             raise AddressRefused(f"{host} resolves to {text}: {reason}")
     return Target(host=host, addresses=tuple(addresses))
+
+
+class Deadline:
+    """Cuts every socket handed to ``watch`` once ``seconds`` have passed.
+
+    ``with Deadline(30) as deadline: ...``; a read waiting when the time is up
+    fails at once (the socket is shut down), whatever the server trickles.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self._twins: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "Deadline":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+        with self._lock:
+            for twin in self._twins:
+                twin.close()
+            self._twins.clear()
+
+    def watch(self, sock: socket.socket) -> None:
+        # A duplicate descriptor of the same connection: TLS wrapping detaches the
+        # original object, and our own descriptor can never be reused by another one.
+        with self._lock:
+            twin = sock.dup()
+            self._twins.append(twin)
+            if self.expired:
+                _cut(twin)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for twin in self._twins:
+                _cut(twin)
+
+
+def _cut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)

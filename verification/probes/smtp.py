@@ -3,7 +3,9 @@
 EHLO (HELO fallback), MAIL FROM, RCPT TO the address, RCPT TO a made-up
 address on the same domain (a server that accepts both is a catch-all), QUIT.
 Never DATA. Replies are read by their enhanced status code and text, not only
-the first digit. Pure apart from the network: inputs in, ``MailboxCheck`` out.
+the first digit. A session lasts at most 6 timeouts (one per step) and reads at
+most ``REPLY_LIMIT`` bytes, however the server trickles or floods.
+Pure apart from the network: inputs in, ``MailboxCheck`` out.
 """
 
 import contextlib
@@ -16,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 import dns.resolver
 
 from verification.probes.dns import MailHosts
-from verification.probes.netguard import AddressRefused, IPNetwork, resolve_target
+from verification.probes.netguard import AddressRefused, Deadline, IPNetwork, resolve_target
 
 DELIVERABLE, UNDELIVERABLE, RISKY, UNKNOWN = "deliverable", "undeliverable", "risky", "unknown"
 
@@ -27,6 +29,8 @@ _UNKNOWN_USER = re.compile(
 _FULL = re.compile(r"over ?quota|quota exceeded|mailbox (is )?full|insufficient storage", re.I)
 _DISABLED = re.compile(r"disabled|deactivated|inactive|suspended", re.I)
 _GREYLIST = re.compile(r"gr[ae]y ?list|try again later|temporar", re.I)
+REPLY_LIMIT = 64 * 1024  # bytes of replies per session; a real one is under 2 KB
+_STEPS = 6  # connect, banner, EHLO, MAIL, RCPT, QUIT: the session's deadline in timeouts
 
 
 @dataclass
@@ -175,29 +179,74 @@ def _rcpt(host: str, recipient: str, settings: SmtpSettings, resolver, replies) 
 
 
 def _session(host: str, ip: str, recipient: str, settings: SmtpSettings, replies) -> Reply:
-    smtp = smtplib.SMTP(local_hostname=settings.helo, timeout=settings.timeout)
-    try:
-        code, banner = smtp.connect(ip, settings.port)
-        replies.append(Reply(host, "connect", code, _text(banner)))
-        if code != 220:
-            raise _Unreachable(f"{code} {_text(banner)}", temporary=400 <= code < 500)
-        code, text = smtp.ehlo()
-        if not 200 <= code < 300:
-            code, text = smtp.helo()
-        replies.append(Reply(host, "helo", code, _text(text)))
-        code, text = smtp.mail(settings.mail_from)
-        replies.append(Reply(host, "mail", code, _text(text)))
-        if not 200 <= code < 300:
-            raise _Unreachable(f"MAIL FROM refused: {code} {_text(text)}")
-        code, text = smtp.rcpt(recipient)
-        reply = Reply(host, f"rcpt {recipient}", code, _text(text))
-        replies.append(reply)
-        return reply
-    finally:
+    with Deadline(settings.timeout * _STEPS) as deadline:
+        smtp = _BoundedSMTP(deadline, local_hostname=settings.helo, timeout=settings.timeout)
         try:
-            smtp.quit()
-        except (smtplib.SMTPException, OSError):
-            smtp.close()
+            reply = _converse(smtp, host, ip, recipient, settings, replies)
+        except (OSError, smtplib.SMTPException, _Unreachable) as exc:
+            if deadline.expired:
+                raise TimeoutError(f"no complete session within {deadline.seconds:g} s") from exc
+            raise
+        else:
+            # A reply cut short by the deadline may read as another code ("25" of "250").
+            if deadline.expired:
+                raise TimeoutError(f"no complete session within {deadline.seconds:g} s")
+            return reply
+        finally:
+            try:
+                smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                smtp.close()
+
+
+def _converse(smtp, host: str, ip: str, recipient: str, settings: SmtpSettings,
+              replies) -> Reply:
+    code, banner = smtp.connect(ip, settings.port)
+    replies.append(Reply(host, "connect", code, _text(banner)))
+    if code != 220:
+        raise _Unreachable(f"{code} {_text(banner)}", temporary=400 <= code < 500)
+    code, text = smtp.ehlo()
+    if not 200 <= code < 300:
+        code, text = smtp.helo()
+    replies.append(Reply(host, "helo", code, _text(text)))
+    code, text = smtp.mail(settings.mail_from)
+    replies.append(Reply(host, "mail", code, _text(text)))
+    if not 200 <= code < 300:
+        raise _Unreachable(f"MAIL FROM refused: {code} {_text(text)}")
+    code, text = smtp.rcpt(recipient)
+    reply = Reply(host, f"rcpt {recipient}", code, _text(text))
+    replies.append(reply)
+    return reply
+
+
+class _BoundedSMTP(smtplib.SMTP):
+    """smtplib's client, its socket cut at the deadline and its replies capped in size
+    (smtplib itself reads continuation lines without end)."""
+
+    def __init__(self, deadline: Deadline, **kwargs):
+        self.deadline = deadline
+        super().__init__(**kwargs)
+
+    def getreply(self):
+        if self.file is None and self.sock is not None:  # the first reply: the banner
+            self.deadline.watch(self.sock)
+            self.file = _CappedReader(self.sock.makefile("rb"), REPLY_LIMIT)
+        return super().getreply()
+
+
+class _CappedReader:
+    def __init__(self, raw, limit: int):
+        self.raw, self.limit, self.left = raw, limit, limit
+
+    def readline(self, size: int = -1) -> bytes:
+        line = self.raw.readline(size)
+        self.left -= len(line)
+        if self.left < 0:
+            raise OSError(f"the server's replies exceed {self.limit} bytes")
+        return line
+
+    def close(self) -> None:
+        self.raw.close()
 
 
 def _text(value: bytes | str) -> str:

@@ -2,7 +2,8 @@
 
 https first, then http; up to 5 redirects, each one checked by the SSRF guard
 and fetched from the address that was checked (never resolved twice); every
-step has a timeout and at most ``max_bytes`` are read. The page is then
+step has a timeout, each request ends within 3 timeouts however slowly the
+server trickles, and at most ``max_bytes`` (decoded) are read. The page is then
 classified: reachable, unreachable, parked (for sale or parking), placeholder
 (default server page, "coming soon"), error (HTTP 4xx/5xx) or none.
 
@@ -12,7 +13,6 @@ Pure apart from the network: inputs in, ``WebsiteCheck`` out.
 import contextlib
 import re
 import secrets
-import time
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -25,6 +25,7 @@ from selectolax.lexbor import LexborHTMLParser
 from verification.probes import webpatterns
 from verification.probes.netguard import (
     AddressRefused,
+    Deadline,
     IPNetwork,
     literal_address,
     resolve_target,
@@ -102,14 +103,20 @@ def split_url(value: str) -> tuple[str, str, int | None, str]:
     value = value.strip()
     has_scheme = re.match(r"^[a-z][a-z0-9+.-]*://", value, re.I)
     parts = urlsplit(value if has_scheme else f"//{value}")
-    host = (parts.hostname or "").rstrip(".").lower()
-    if host and not host.isascii():
-        with contextlib.suppress(UnicodeError):
-            host = host.encode("idna").decode("ascii")
+    host = _ascii_host(parts.hostname or "")
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
     return (parts.scheme.lower() if has_scheme else ""), host, parts.port, path
+
+
+def _ascii_host(host: str) -> str:
+    """``Bücher.de.`` -> ``xn--bcher-kva.de``; IDNA also folds ``１２７.０.０.１`` to 127.0.0.1."""
+    host = host.rstrip(".").lower()
+    if host and not host.isascii():
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii")
+    return host
 
 
 def check_website(website: str, *, resolver: dns.resolver.Resolver, settings: HttpSettings
@@ -153,10 +160,14 @@ def _fetch(url: str, resolver, settings: HttpSettings, *, follow: bool = True):
     for _ in range(settings.max_redirects + 1):
         hop = Hop(url)
         hops.append(hop)
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urlsplit(url)
+            explicit_port = parts.port  # ValueError for "[::1", ":99999", ":x"
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             raise _Failed(f"redirect to an unusable address {url!r}", hops)
-        host = parts.hostname.rstrip(".")
+        host = _ascii_host(parts.hostname)
         try:
             target = resolve_target(host, resolver, settings.allow)
         except AddressRefused as exc:
@@ -165,27 +176,65 @@ def _fetch(url: str, resolver, settings: HttpSettings, *, follow: bool = True):
             if "has no address" in message or "could not be resolved" in message:
                 raise _Failed(message, hops) from exc
             raise _Failed(f"refused: {message}", hops) from exc
-        port = parts.port or (settings.https_port if parts.scheme == "https"
-                              else settings.http_port)
+        port = explicit_port or (settings.https_port if parts.scheme == "https"
+                                 else settings.http_port)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
             status, headers, body, address = _get(parts.scheme, host, target.addresses, port,
-                                                  path, parts.port, settings, hop)
+                                                  path, explicit_port, settings, hop)
         except _Failed as exc:
             raise _Failed(exc.args[0], hops) from exc
         hop.status, hop.address = status, address
         location = headers.get("location", "")
         if follow and status in (301, 302, 303, 307, 308) and location:
             hop.location = location
-            url = urljoin(url, location)
+            url = _join(url, location)
             continue
         refresh = _meta_refresh(body) if follow and status == 200 else ""
         if refresh and len(hops) <= settings.max_redirects:
             hop.location = refresh
-            url = urljoin(url, refresh)
+            url = _join(url, refresh)
             continue
         return status, body, headers, hops
     raise _Failed(f"more than {settings.max_redirects} redirects", hops)
+
+
+def _join(url: str, location: str) -> str:
+    try:
+        return urljoin(url, location)
+    except ValueError:  # "http://[::1/": refused as unusable on the next turn
+        return location
+
+
+class _Cut:
+    """A connection that hands its socket to the request's Deadline as soon as it
+    exists, so that the TLS handshake and the headers are bounded too. (urllib3
+    makes the raw socket in ``_new_conn``, for http and https alike.)"""
+
+    def __init__(self, *args, deadline: Deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+
+    def _new_conn(self):
+        sock = super()._new_conn()
+        self.deadline.watch(sock)
+        return sock
+
+
+class _CutHTTPConnection(_Cut, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _CutHTTPSConnection(_Cut, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _CutHTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _CutHTTPSConnection
 
 
 def _get(scheme, host, addresses, port, path, explicit_port, settings: HttpSettings, hop: Hop):
@@ -194,49 +243,61 @@ def _get(scheme, host, addresses, port, path, explicit_port, settings: HttpSetti
     host_header = host if not explicit_port else f"{host}:{explicit_port}"
     for address in addresses:
         timeout = urllib3.Timeout(connect=settings.timeout, read=settings.timeout)
-        if scheme == "https":
-            pool = urllib3.HTTPSConnectionPool(
-                address, port, timeout=timeout, retries=False, maxsize=1,
-                server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED",
-                ca_certs=settings.ca_certs,
-            )
-        else:
-            pool = urllib3.HTTPConnectionPool(address, port, timeout=timeout, retries=False,
-                                              maxsize=1)
-        try:
-            response = pool.urlopen(
-                "GET", path, headers={"Host": host_header, "User-Agent": USER_AGENT,
-                                      "Accept": "text/html,*/*;q=0.5",
-                                      "Accept-Language": "en;q=0.8,*;q=0.5"},
-                redirect=False, preload_content=False, decode_content=True,
-            )
+        with Deadline(settings.timeout * 3) as deadline:
+            if scheme == "https":
+                pool = _HTTPSPool(
+                    address, port, timeout=timeout, retries=False, maxsize=1,
+                    server_hostname=host, assert_hostname=host, cert_reqs="CERT_REQUIRED",
+                    ca_certs=settings.ca_certs, deadline=deadline,
+                )
+            else:
+                pool = _HTTPPool(address, port, timeout=timeout, retries=False, maxsize=1,
+                                 deadline=deadline)
             try:
-                body = _read_bounded(response, settings)
+                response = pool.urlopen(
+                    "GET", path, headers={"Host": host_header, "User-Agent": USER_AGENT,
+                                          "Accept": "text/html,*/*;q=0.5",
+                                          "Accept-Language": "en;q=0.8,*;q=0.5"},
+                    redirect=False, preload_content=False, decode_content=True,
+                )
+                try:
+                    body = _read_bounded(response, settings, deadline)
+                finally:
+                    response.release_conn()
+                if deadline.expired:  # the page is what came in time
+                    hop.error = f"answer cut at {deadline.seconds:g} s after {len(body)} bytes"
+                headers = {k.lower(): v for k, v in response.headers.items()}
+                return response.status, headers, body, address
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                if deadline.expired:
+                    errors.append(f"timed out: no complete answer within {deadline.seconds:g} s")
+                elif isinstance(exc, urllib3.exceptions.SSLError):
+                    errors.append(f"TLS failed: {_tls_reason(exc)}")
+                else:
+                    errors.append(_short(exc))
             finally:
-                response.release_conn()
-            headers = {k.lower(): v for k, v in response.headers.items()}
-            return response.status, headers, body, address
-        except urllib3.exceptions.SSLError as exc:
-            errors.append(f"TLS failed: {_tls_reason(exc)}")
-        except (urllib3.exceptions.HTTPError, OSError) as exc:
-            errors.append(_short(exc))
-        finally:
-            pool.close()
+                pool.close()
     hop.error = "; ".join(errors)
     raise _Failed(hop.error or "no address answered")
 
 
-def _read_bounded(response, settings: HttpSettings) -> bytes:
+def _read_bounded(response, settings: HttpSettings, deadline: Deadline) -> bytes:
+    """At most ``max_bytes`` of the body; what arrived before the deadline if it cut in."""
     chunks, size = [], 0
-    deadline = time.monotonic() + settings.timeout * 3
     while size < settings.max_bytes:
-        chunk = response.read(min(65536, settings.max_bytes - size))
+        try:
+            # read1: one read from the socket, so what came in before a cut is kept
+            chunk = response.read1(min(65536, settings.max_bytes - size))
+        except (urllib3.exceptions.HTTPError, OSError):
+            if deadline.expired and size:
+                break
+            raise
         if not chunk:
             break
         chunks.append(chunk)
         size += len(chunk)
-        if time.monotonic() > deadline:
-            break
+    if deadline.expired and not size:
+        raise TimeoutError("the deadline cut the answer")
     return b"".join(chunks)
 
 

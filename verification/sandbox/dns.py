@@ -3,6 +3,8 @@
 Built on dnslib's server: UDP and TCP on the same port. Names with no record
 of any type answer NXDOMAIN; names with records of other types answer NOERROR
 with no answer (NODATA), as a real authoritative server would.
+``ZoneResolver.rebind`` makes a name change its answer from one query to the
+next (DNS rebinding).
 """
 
 import threading
@@ -12,17 +14,32 @@ from dnslib import QTYPE, RCODE, RR, DNSLabel
 from dnslib.server import BaseResolver, DNSLogger, DNSServer
 
 
+@dataclass
+class Rebinding:
+    answers: list[str]
+    asked: int = 0  # queries answered so far
+
+
 class ZoneResolver(BaseResolver):
     def __init__(self, zone_text: str):
         self.records: list[RR] = RR.fromZone(zone_text)
         self.names = {rr.rname for rr in self.records}
         self.lock = threading.Lock()
+        self.rebinding: dict[tuple[DNSLabel, str], Rebinding] = {}
 
     def resolve(self, request, handler):
         reply = request.reply()
         qname, qtype = request.q.qname, QTYPE[request.q.qtype]
         with self.lock:
             records = list(self.records)
+            known = qname in self.names
+            rebinding = self.rebinding.get((qname, qtype))
+            if rebinding is not None:
+                answer = rebinding.answers[min(rebinding.asked, len(rebinding.answers) - 1)]
+                rebinding.asked += 1
+        if rebinding is not None:
+            reply.add_answer(*RR.fromZone(f"{qname} 0 IN {qtype} {answer}"))
+            return reply
         matched = False
         for rr in records:
             if rr.rname != qname:
@@ -30,7 +47,7 @@ class ZoneResolver(BaseResolver):
             matched = True
             if qtype in (QTYPE[rr.rtype], "ANY") or QTYPE[rr.rtype] == "CNAME":
                 reply.add_answer(rr)
-        if not matched:
+        if not matched and not known:
             reply.header.rcode = RCODE.NXDOMAIN
         return reply
 
@@ -45,6 +62,18 @@ class ZoneResolver(BaseResolver):
         with self.lock:
             self.records = [rr for rr in self.records if rr.rname != label]
             self.names.discard(label)
+            for key in [key for key in self.rebinding if key[0] == label]:
+                del self.rebinding[key]
+
+    def rebind(self, name: str, answers: list[str], rtype: str = "A") -> Rebinding:
+        """Make ``name`` answer ``answers[0]`` to its first ``rtype`` query, ``answers[1]``
+        to the next, ..., the last one from then on, all with TTL 0: DNS rebinding, a
+        name that passes a check with one address and is then used with another."""
+        rebinding = Rebinding(list(answers))
+        with self.lock:
+            self.rebinding[(DNSLabel(name), rtype)] = rebinding
+            self.names.add(DNSLabel(name))
+        return rebinding
 
 
 @dataclass

@@ -18,7 +18,9 @@ class Behaviour:
     users: frozenset[str] = frozenset()  # local parts that exist
     catch_all: bool = False  # accept any recipient
     greylist: bool = False  # 450 4.7.1 to every first attempt
-    on_connect: str = "ok"  # ok | 421 | silence
+    on_connect: str = "ok"  # ok | 421 | silence | trickle (a byte every byte_delay s,
+    # without end) | flood (an endless multi-line banner, as fast as it is read)
+    byte_delay: float = 0.1
     full: frozenset[str] = frozenset()  # mailbox full: 452 4.2.2
     disabled: frozenset[str] = frozenset()  # 550 5.2.1
     max_recipients: int = 100  # per connection, then 452 4.5.3
@@ -44,6 +46,7 @@ class _Handler(socketserver.StreamRequestHandler):
     def handle(self) -> None:
         server: SandboxSMTP = self.server  # type: ignore[assignment]
         behaviour, recorder = server.behaviour, server.recorder
+        self.counted_closed = False
         with recorder.lock:
             recorder.connections += 1
             recorder.open_now += 1
@@ -56,11 +59,34 @@ class _Handler(socketserver.StreamRequestHandler):
             if behaviour.on_connect == "421":
                 self.reply("421 4.3.2 Service not available, closing channel")
                 return
+            if behaviour.on_connect in ("trickle", "flood"):
+                return self._endless_banner(server, behaviour)
             self.reply(f"220 {server.hostname} ESMTP sandbox")
             self._session(server, behaviour, recorder)
         finally:
-            with recorder.lock:
+            self._closed(recorder)
+
+    def _closed(self, recorder: Recorder) -> None:
+        # Once per session: at QUIT (before "221", so that a client that got its answer
+        # and opened the next session is never counted twice) or when the connection ends.
+        with recorder.lock:
+            if not self.counted_closed:
+                self.counted_closed = True
                 recorder.open_now -= 1
+
+    def _endless_banner(self, server, behaviour: Behaviour) -> None:
+        line = f"220-{server.hostname} is still saying hello\r\n".encode()
+        stop = time.monotonic() + server.silence_seconds
+        try:
+            while time.monotonic() < stop:
+                if behaviour.on_connect == "flood":
+                    self.wfile.write(line * 64)
+                    continue
+                for byte in line:
+                    self.wfile.write(bytes([byte]))
+                    time.sleep(behaviour.byte_delay)
+        except OSError:  # the client hung up, as it should
+            pass
 
     def _session(self, server, behaviour: Behaviour, recorder: Recorder) -> None:
         recipients = 0
@@ -90,6 +116,7 @@ class _Handler(socketserver.StreamRequestHandler):
             elif verb in ("RSET", "NOOP"):
                 self.reply("250 2.0.0 Ok")
             elif verb == "QUIT":
+                self._closed(recorder)
                 self.reply("221 2.0.0 Bye")
                 return
             else:

@@ -2,9 +2,12 @@
 
 One server per 127.x address, all on the same port (the checker has one HTTP
 port); each serves the sites whose names point at its address, by the Host
-header, as shared hosting does. Every request is recorded.
+header, as shared hosting does. Every connection and request is recorded.
+An IPv6 address (``::1``) works too.
 """
 
+import gzip
+import socket
 import socketserver
 import ssl
 import threading
@@ -29,6 +32,9 @@ class Site:
     any_path: bool = False  # answer "/" for every path (parking hosts, some SPAs)
     delay: float = 0.0  # seconds before answering
     oversized: int = 0  # stream this many bytes of HTML instead
+    gzip: bool = False  # ...gzip-compressed, without Content-Length (a decompression bomb)
+    trickle: float = 0.0  # send the answer one byte every this many seconds (slowloris)
+    trickle_headers: bool = False  # ...the status line and headers too, not only the body
     tls: bool | str = False  # also served over https; "wrong-name": with a certificate
     # for another name (the client must refuse it)
 
@@ -68,13 +74,15 @@ class _Handler(BaseHTTPRequestHandler):
         if site.delay:
             time.sleep(site.delay)
         if site.oversized and self.path == "/":
-            return self._stream(site.oversized)
+            return self._stream(site.oversized, site.gzip)
         route = site.routes.get(self.path)
         if route is None and site.any_path:
             route = site.routes.get("/")
         if route is None:
             route = Route(404, "<html><head><title>404 Not Found</title></head>"
                           "<body><h1>Not Found</h1></body></html>")
+        if site.trickle:
+            return self._trickle(route, site)
         return self._send(route)
 
     def _send(self, route: Route) -> None:
@@ -88,29 +96,68 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _stream(self, size: int) -> None:
+    def _stream(self, size: int, compress: bool = False) -> None:
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(size))
+        if compress:
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        else:
+            self.send_header("Content-Length", str(size))
         self.end_headers()
         line = b"<p>Water treatment plants built by us, project number 1234.</p>\n"
         chunk = line * (65536 // len(line))
-        sent = 0
+        if compress:  # gzip members one after the other, each 1 MiB of HTML in ~3 KB
+            chunk = line * (1024 * 1024 // len(line))
+            member = gzip.compress(chunk, 9)
+        sent = wire = 0  # bytes of HTML, bytes on the wire
         try:
             while sent < size:
                 part = chunk[: size - sent]
-                self.wfile.write(part)
+                data = part
+                if compress:
+                    data = member if len(part) == len(chunk) else gzip.compress(part)
+                self.wfile.write(data)
                 sent += len(part)
+                wire += len(data)
         except OSError:  # the client stopped reading, as it should
             pass
+        with self.server.lock:  # type: ignore[attr-defined]
+            self.server.streamed.append((sent, wire))  # type: ignore[attr-defined]
+
+    def _trickle(self, route: Route, site: Site) -> None:
+        charset = route.content_type.partition("charset=")[2] or "utf-8"
+        body = route.body.encode(charset)
+        head = (f"HTTP/1.1 {route.status} OK\r\nContent-Type: {route.content_type}\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        try:
+            if not site.trickle_headers:
+                self.wfile.write(head)
+            for byte in (head if site.trickle_headers else b"") + body:
+                self.wfile.write(bytes([byte]))
+                time.sleep(site.trickle)
+        except OSError:  # the client gave up, as it should
+            pass
+        self.close_connection = True
 
 
 class SandboxWeb(Background, ThreadingHTTPServer):
     def __init__(self, host: str, port: int, sites: dict[str, Site]):
         self.sites = sites
         self.requests: list[tuple[str, str]] = []
+        self.connections = 0  # accepted, whether or not a request followed
+        self.streamed: list[tuple[int, int]] = []  # oversized answers: (HTML, wire) bytes sent
         self.lock = threading.Lock()
+        if ":" in host:
+            self.address_family = socket.AF_INET6
         super().__init__((host, port), _Handler)
+
+    def get_request(self):
+        request = super().get_request()
+        with self.lock:
+            self.connections += 1
+        return request
 
 
 
