@@ -11,6 +11,9 @@ class LeadsConfig(AppConfig):
         # Permissions exist only once every app has migrated, so the role
         # groups are (re)built after migrate; roles_sync is idempotent.
         post_migrate.connect(_sync_roles, dispatch_uid="leads.roles_sync")
+        from leads.audit import register
+
+        register()
 
 
 def _sync_roles(sender, app_config=None, **kwargs) -> None:

@@ -192,3 +192,43 @@ class BuyerCalendarForm(forms.Form):
             (name, name) for name in sorted(zoneinfo.available_timezones())
             if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
         ]
+
+
+class HistoryFilterForm(forms.Form):
+    """Filters of the audit trail; the dates are days of the team's calendar."""
+
+    kind = forms.ChoiceField(label=_("What"), required=False)
+    actor = forms.ModelChoiceField(label=_("Who"), required=False, queryset=None,
+                                   empty_label=_("Everyone"))
+    since = forms.DateField(label=_("From"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label=_("To"), required=False,
+                            widget=forms.DateInput(attrs={"type": "date"}))
+    company = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        from leads.audit import KINDS
+        from leads.roles import ROLES
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Every change"))] + [
+            (key, label) for key, (label, _model, _fields) in KINDS.items()]
+        self.fields["actor"].queryset = (get_user_model().objects
+                                         .filter(groups__name__in=ROLES).distinct()
+                                         .order_by("username"))
+
+    def clean(self):
+        from datetime import datetime, time, timedelta
+
+        from leads.services import team_zone
+
+        data = super().clean()
+        zone = team_zone()
+        if data.get("since"):
+            data["since"] = datetime.combine(data["since"], time(), tzinfo=zone)
+        if data.get("until"):
+            data["until"] = datetime.combine(data["until"] + timedelta(days=1), time(),
+                                             tzinfo=zone)
+        return data

@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from auditlog.context import disable_auditlog
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
@@ -176,18 +177,19 @@ def _company_for(row: InquiryData, cache: dict[str, Company], assigner: list) ->
             contacts=[v for v in (row.email, row.phone, row.whatsapp) if v],
         )
         zone = buyer_zone(phones=[row.phone, row.whatsapp], country=row.country)
-        company = Company.objects.create(
-            name=_company_name(row),
-            domain=row.email_domain if keys and keys[-1].startswith("domain:") else "",
-            country=row.country,
-            website=row.website,
-            owner=decision.owner,
-            owner_since=timezone.now() if decision.owner else None,
-            assigned_via=decision.via,
-            assigned_note=decision.note[:255],
-            time_zone=zone.key,
-            time_zone_source=zone.stored,
-        )
+        with disable_auditlog():  # a new buyer is not a decision to audit
+            company = Company.objects.create(
+                name=_company_name(row),
+                domain=row.email_domain if keys and keys[-1].startswith("domain:") else "",
+                country=row.country,
+                website=row.website,
+                owner=decision.owner,
+                owner_since=timezone.now() if decision.owner else None,
+                assigned_via=decision.via,
+                assigned_note=decision.note[:255],
+                time_zone=zone.key,
+                time_zone_source=zone.stored,
+            )
         if decision.owner:
             Activity.objects.create(company=company, kind=Activity.Kind.ASSIGNMENT,
                                     body=f"Public pool → {who(decision.owner)} ({decision.note})")
@@ -364,6 +366,10 @@ def company_claim(*, company_id: int, user) -> Company:
         )
         if not won:
             raise ClaimRefused("Someone else has just claimed this company.")
+        from leads.audit import owner_change_log
+
+        owner_change_log(company=Company.objects.get(pk=company_id), previous_owner_id=None,
+                         owner=user, actor=user)
         Activity.objects.create(company_id=company_id, kind=Activity.Kind.ASSIGNMENT,
                                 author=user, body=f"Public pool → {who(user)} (claimed)")
     return Company.objects.get(pk=company_id)

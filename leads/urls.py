@@ -34,6 +34,7 @@ urlpatterns = [
          name="channel-delete"),
     path("companies/<int:pk>/channels/<int:channel_id>/emergency/", views.channel_emergency,
          name="channel-emergency"),
+    path("history/", views.history, name="history"),
     path("language/", views.language_set, name="language"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_result, name="import-result"),

@@ -525,3 +525,27 @@ def import_result(request, pk: int):
     ).order_by("id")
     page = Paginator(inquiries, 100).get_page(request.GET.get("page"))
     return render(request, "leads/import_result.html", {"batch": batch, "page": page})
+
+
+@login_required
+def history(request):
+    """Managers' audit trail: status, owner, grade-override and keyword changes, who and when."""
+    from django.core.paginator import Paginator
+
+    from leads import audit
+    from leads.forms import HistoryFilterForm
+
+    if not is_manager(request.user):
+        raise PermissionDenied
+    form = HistoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = audit.history(
+        kind=filters.get("kind") or "", actor_id=getattr(filters.get("actor"), "pk", None),
+        company_id=filters.get("company"), since=filters.get("since"),
+        until=filters.get("until"))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "leads/history.html", {
+        "form": form, "page": page, "rows": audit.entries_display(list(page.object_list)),
+        "query": query.urlencode()})

@@ -1,0 +1,149 @@
+"""The audit trail: who changed a company's status, owner or grade override, and the
+target-industry keywords, and when (django-auditlog's ``LogEntry``).
+
+Companies are tracked for changes and deletions (a company created from an inquiry
+is not logged: ``inquiry_ingest`` creates it inside ``disable_auditlog``, since imports
+create thousands); keywords and industries for every change. The actor comes from
+``AuditlogMiddleware`` in a request; a change made by a periodic task (the pool
+return) has none and is shown as Leadqual's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+COMPANY_FIELDS = ["status", "owner", "grade_override", "grade_override_reason"]
+KEYWORD_FIELDS = ["term", "language", "weight", "negative", "industry"]
+INDUSTRY_FIELDS = ["name", "weight", "active"]
+
+KINDS = {  # filter value -> (label, model, fields)
+    "status": (_("Status"), "leads.company", ["status"]),
+    "owner": (_("Owner"), "leads.company", ["owner"]),
+    "grade": (_("Grade override"), "leads.company", ["grade_override", "grade_override_reason"]),
+    "keywords": (_("Keywords"), "verification.keyword", None),
+    "industries": (_("Industries"), "verification.industry", None),
+}
+FIELD_LABELS = {
+    "status": _("status"), "owner": _("owner"), "grade_override": _("grade override"),
+    "grade_override_reason": _("reason"), "term": _("keyword"), "language": _("language"),
+    "weight": _("weight"), "negative": _("negative"), "industry": _("industry"),
+    "name": _("name"), "active": _("active"),
+}
+
+
+def register() -> None:
+    """Called once from ``LeadsConfig.ready``."""
+    from leads.models import Company
+    from verification.models import Industry, Keyword
+
+    auditlog.register(Company, include_fields=COMPANY_FIELDS)
+    auditlog.register(Keyword, include_fields=KEYWORD_FIELDS)
+    auditlog.register(Industry, include_fields=INDUSTRY_FIELDS)
+
+
+def owner_change_log(*, company, previous_owner_id: int | None, owner, actor) -> None:
+    """For an owner set by a conditional UPDATE (a claim), which sends no signal."""
+    LogEntry.objects.log_create(
+        company, action=LogEntry.Action.UPDATE, actor=actor,
+        changes={"owner": [str(previous_owner_id), str(owner.pk) if owner else "None"]})
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    actor: str
+    action: str
+    model: str
+    object_id: int | None
+    object_repr: str
+    changes: list[Change]
+    deleted: bool
+
+
+def history(*, kind: str = "", actor_id: int | None = None, company_id: int | None = None,
+            since: datetime | None = None, until: datetime | None = None) -> QuerySet[LogEntry]:
+    """Log entries of the tracked models, newest first, narrowed by the filters."""
+    types = {f"{ct.app_label}.{ct.model}": ct for ct in ContentType.objects.filter(
+        app_label__in=["leads", "verification"], model__in=["company", "keyword", "industry"])}
+    entries = LogEntry.objects.filter(content_type__in=types.values())
+    if kind in KINDS:
+        _label, model, fields = KINDS[kind]
+        entries = entries.filter(content_type=types.get(model))
+        if fields:
+            # Deletions are listed with every kind of the model; changes by their field.
+            from django.db.models import Q
+
+            touched = Q()
+            for field in fields:
+                touched |= Q(changes__has_key=field)
+            entries = entries.filter(touched | Q(action=LogEntry.Action.DELETE))
+    if company_id:
+        entries = entries.filter(content_type=types.get("leads.company"), object_id=company_id)
+    if actor_id:
+        entries = entries.filter(actor_id=actor_id)
+    if since:
+        entries = entries.filter(timestamp__gte=since)
+    if until:
+        entries = entries.filter(timestamp__lt=until)
+    return entries.select_related("actor", "content_type").order_by("-timestamp", "-pk")
+
+
+def entries_display(entries: list[LogEntry]) -> list[Entry]:
+    """Readable rows: users by name, choices by label, blanks as a dash."""
+    from leads.models import CompanyStatus
+
+    user_ids = set()
+    for entry in entries:
+        for before, after in _owner_values(entry):
+            user_ids.update(v for v in (before, after) if v.isdigit())
+    users = {str(u.pk): u.get_full_name() or u.get_username()
+             for u in get_user_model().objects.filter(pk__in=user_ids)}
+    statuses = dict(CompanyStatus.choices)
+    actions = {LogEntry.Action.CREATE: _("created"), LogEntry.Action.UPDATE: _("changed"),
+               LogEntry.Action.DELETE: _("deleted")}
+
+    def shown(field: str, value) -> str:
+        value = "" if value in (None, "None") else str(value)
+        if field == "owner":
+            return users.get(value, "") or str(_("public pool"))
+        if field == "status":
+            return str(statuses.get(value, value)) or "–"
+        return value or "–"
+
+    rows = []
+    for entry in entries:
+        changes = [Change(field, str(FIELD_LABELS.get(field, field)), shown(field, pair[0]),
+                          shown(field, pair[1]))
+                   for field, pair in (entry.changes_dict or {}).items()
+                   if isinstance(pair, list | tuple) and len(pair) == 2
+                   and entry.action == LogEntry.Action.UPDATE]
+        rows.append(Entry(
+            at=entry.timestamp,
+            actor=(entry.actor.get_full_name() or entry.actor.get_username()) if entry.actor
+            else str(_("Leadqual (automatic)")),
+            action=str(actions.get(entry.action, "")), model=entry.content_type.model,
+            object_id=entry.object_id, object_repr=entry.object_repr, changes=changes,
+            deleted=entry.action == LogEntry.Action.DELETE))
+    return rows
+
+
+def _owner_values(entry: LogEntry):
+    pair = (entry.changes_dict or {}).get("owner")
+    if isinstance(pair, list | tuple) and len(pair) == 2:
+        yield str(pair[0]), str(pair[1])
