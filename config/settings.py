@@ -130,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:  # a deliberately slow hash costs ~1 s per test user on this machine
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # django-axes first: it refuses a login attempt while its username and address are
 # locked out, before the password is even checked.
 AUTHENTICATION_BACKENDS = [

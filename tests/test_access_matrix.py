@@ -211,12 +211,6 @@ EXCLUDED_NAMESPACES = {"admin"}  # Django's own; one row above for admin:index
 EXCLUDED_NAMES = {"set_language"}  # django.conf.urls.i18n
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Five users per world: the production hasher would take seconds."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def build_world() -> World:
     from followup.cadence import reminders_create
     from followup.models import CadenceStep, FollowUp, Reminder, Vacation

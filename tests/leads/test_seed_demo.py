@@ -1,9 +1,10 @@
 import io
 
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
+from django.test import Client
 
 from leads.demo import DEMO_USERS
 from leads.models import Activity, Company, CompanyStatus, Inquiry
@@ -19,8 +20,11 @@ def test_seed_demo_builds_a_realistic_pipeline_once():
     assert "demo data: imported" in text
     for demo in DEMO_USERS:
         assert f"{demo.username} / {demo.password}" in text
-        user = authenticate(username=demo.username, password=demo.password)
-        assert user is not None and demo.role in user_roles(user)
+        client = Client()  # through the login page, rate limit and all
+        login = client.post("/login/", {"username": demo.username, "password": demo.password})
+        assert login.status_code == 302
+        user = get_user_model().objects.get(pk=client.session["_auth_user_id"])
+        assert demo.role in user_roles(user)
 
     inquiries = Inquiry.objects.count()
     assert 280 <= inquiries <= 330
