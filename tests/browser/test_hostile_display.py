@@ -250,6 +250,11 @@ def visit_dashboard(page, live_server, watch, who: str):
     watch.inert(f"{who} dashboard", COMPANY, f"{REP_FIRST} {REP_LAST}")
 
 
+def visit_history(page, live_server, watch, who: str):
+    page.goto(f"{live_server.url}/leads/history/")
+    watch.inert(f"{who} history", COMPANY, SHOWN["grade"], KEYWORD)
+
+
 def detector_works(page):
     """The checks fail on a page where payloads do run (a page of its own)."""
     page = page.context.new_page()
@@ -306,6 +311,7 @@ def test_a_manager_sees_hostile_text_as_text(live_server, page, manager, hostile
     visit_company(page, live_server, watch, "manager", hostile["companies"]["b"])
     visit_reminders(page, live_server, watch, "manager", "grace")
     visit_dashboard(page, live_server, watch, "manager")
+    visit_history(page, live_server, watch, "manager")
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -316,6 +322,7 @@ def test_an_admin_sees_hostile_text_as_text(live_server, page, admin_user, hosti
     visit_company(page, live_server, watch, "admin", hostile["companies"]["c"])
     visit_reminders(page, live_server, watch, "admin", "ada")
     visit_dashboard(page, live_server, watch, "admin")
+    visit_history(page, live_server, watch, "admin")
 
     page.goto(f"{live_server.url}/settings/keywords/")
     watch.inert("admin keywords", INDUSTRY, KEYWORD)
