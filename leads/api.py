@@ -5,9 +5,14 @@ A website form or another system feeds Leadqual with ``POST /api/inquiries/``
 ``{"error": {"code": ..., "message": ..., "fields": {...}}}``.
 """
 
+from datetime import UTC
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from django_filters.fields import IsoDateTimeField
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -17,7 +22,17 @@ from leads.models import Inquiry, Platform
 from leads.roles import can_work_leads
 
 
+class BodyTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+
 def exception_handler(exc, context):
+    if isinstance(exc, RequestDataTooBig):  # Django's own answer would be an HTML page
+        exc = BodyTooLarge(
+            f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 2**20:g} "
+            "MB, the most the API accepts."
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -79,9 +94,26 @@ class InquirySerializer(serializers.ModelSerializer):
         return verification_fields(verification)
 
 
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO datetime the database can compare in UTC (0001-01-01 in UTC+8 is year 0)."""
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is not None:
+            try:
+                moment.astimezone(UTC)
+            except OverflowError as exc:
+                raise ValidationError("The date is out of range.", code="invalid") from exc
+        return moment
+
+
+class UtcIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
 class InquiryFilter(filters.FilterSet):
-    received_after = filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
-    received_before = filters.IsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
+    received_after = UtcIsoDateTimeFilter(field_name="received_at", lookup_expr="gte")
+    received_before = UtcIsoDateTimeFilter(field_name="received_at", lookup_expr="lt")
 
     class Meta:
         model = Inquiry

@@ -5,8 +5,10 @@ and Made-in-China.com exports (English and Chinese) onto the generic columns;
 headers no preset knows stay in each row's raw copy.
 """
 
+import contextlib
 import csv
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from charset_normalizer import from_bytes
+from defusedxml import DefusedXmlException
 
 GENERIC, ALIBABA, MADE_IN_CHINA, AUTO = "generic", "alibaba", "made-in-china", "auto"
 PRESET_CHOICES = (GENERIC, ALIBABA, MADE_IN_CHINA, AUTO)
@@ -58,6 +61,12 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 PLATFORM_OF_PRESET = {ALIBABA: "alibaba", MADE_IN_CHINA: "made-in-china", GENERIC: "other"}
+# Keys of a table row that are not columns; a column of the same name is renamed.
+MARKERS = ("__error__", "__extra__")
+
+# The whole file is in memory anyway; the csv module's default (128 KiB per cell) would
+# split a long cell's row into several and misnumber every row after it.
+csv.field_size_limit(64 * 1024 * 1024)
 
 
 class UnreadableFile(ValueError):
@@ -139,46 +148,148 @@ def decode(data: bytes) -> tuple[str, str]:
 
 def _read_csv(data: bytes, *, max_rows: int | None) -> Table:
     text, encoding = decode(data)
-    sample = text[:8192]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    try:
-        headers = [h.strip() for h in next(reader)]
-    except StopIteration as exc:
-        raise UnreadableFile("the file has no header row") from exc
-    except csv.Error as exc:
-        raise UnreadableFile(f"the header row cannot be read: {exc}") from exc
+    # PostgreSQL stores no NUL; in a text export it is noise (or UTF-16 read as UTF-8).
+    text = text.replace("\x00", "")
+    records = _csv_records(text, _dialect(text))
+    _, header_row = next(records, (1, None))
+    if header_row is None:
+        raise UnreadableFile("the file has no header row")
+    if isinstance(header_row, str):
+        raise UnreadableFile(f"the header row cannot be read: {header_row}")
+    headers = _headers(header_row)
     _check_headers(headers)
-    rows = list(_limit(_csv_rows(reader, headers), max_rows))
+    rows = list(_limit(_csv_rows(records, headers), max_rows))
     _check_rows(rows)
     return Table(headers=headers, rows=rows, file_format="csv", encoding=encoding)
 
 
-def _csv_rows(reader, headers: list[str]) -> Iterator[tuple[int, dict]]:
-    row_number = 1
+DELIMITERS = ",;\t|"
+
+
+def _dialect(text: str) -> csv.Dialect:
+    """Excel's CSV with the delimiter that splits the header line into most cells, else
+    the one csv's sniffer guesses from a sample (the header is short and plain; a sample
+    can be one long message). The quote is always '"': a guessed "'" would join rows."""
+    header_line = re.split(r"[\r\n]", text, maxsplit=1)[0]
+    cells = {d: len(next(csv.reader([header_line], delimiter=d), [])) for d in DELIMITERS}
+    most = max(cells.values())
+    dialect = csv.excel()
+    dialect.skipinitialspace = True  # a, "b, c": one quoted cell, not two halves
+    if most > 1 and list(cells.values()).count(most) == 1:
+        dialect.delimiter = max(cells, key=cells.get)
+    else:
+        with contextlib.suppress(csv.Error):  # nothing to guess from: a comma
+            dialect.delimiter = csv.Sniffer().sniff(text[:8192], delimiters=DELIMITERS).delimiter
+    return dialect
+
+
+# Each quote left open to the end of the file costs a second read of the rest of it;
+# beyond this many the file is not the CSV it claims to be.
+MAX_UNCLOSED_QUOTES = 10
+
+
+class _Lines:
+    """The file's lines for ``csv.reader``, able to go back to a line."""
+
+    def __init__(self, text: str):
+        self.lines = io.StringIO(text, newline="").readlines()
+        self.next = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self.next >= len(self.lines):
+            raise StopIteration
+        self.next += 1
+        return self.lines[self.next - 1]
+
+
+def _csv_records(text: str, dialect) -> Iterator[tuple[int, list[str] | str]]:
+    """(record number, cells), or (record number, reason) for a record that cannot be read.
+
+    A stray quote opens a cell that takes in the lines after it, up to the next quote or
+    the end of the file: rows silently lost. A record over several lines that strict CSV
+    refuses is reported on its first line instead, and reading goes on with the next line.
+    """
+    lines = _Lines(text)
+    reader = csv.reader(lines, dialect)
+    number, unclosed = 0, 0
     while True:
-        row_number += 1
+        start = lines.next
+        number += 1
         try:
-            values = next(reader)
+            cells = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            yield row_number, {"__error__": f"the line cannot be parsed as CSV: {exc}"}
+            yield number, f"the line cannot be parsed as CSV: {exc}"
+            continue
+        if lines.next - start > 1 and not _strict_csv(lines.lines[start:lines.next], dialect):
+            if lines.next == len(lines.lines):
+                unclosed += 1
+                if unclosed > MAX_UNCLOSED_QUOTES:
+                    raise UnreadableFile(
+                        f"more than {MAX_UNCLOSED_QUOTES} quoted cells are never closed; is "
+                        "it really a CSV file?"
+                    )
+            lines.next = start + 1
+            yield number, (
+                'a quote (") opens a cell here that does not close where a cell ends; fix the '
+                "quotes and import this row again"
+            )
+            continue
+        yield number, cells
+
+
+def _strict_csv(lines: list[str], dialect) -> bool:
+    try:
+        for _ in csv.reader(lines, dialect, strict=True):
+            pass
+    except csv.Error:
+        return False
+    return True
+
+
+def _csv_rows(records, headers: list[str]) -> Iterator[tuple[int, dict]]:
+    for row_number, values in records:
+        if isinstance(values, str):
+            yield row_number, {"__error__": values}
             continue
         if not any(value.strip() for value in values):
             continue
-        row = dict(zip(headers, values, strict=False))
-        if len(values) > len(headers):
-            row["__extra__"] = values[len(headers):]
-        yield row_number, row
+        yield row_number, _row(headers, values)
+
+
+def _headers(cells) -> list[str]:
+    headers = [_cell_text(cell) for cell in cells]
+    return [f"{header} (column)" if header in MARKERS else header for header in headers]
+
+
+def _row(headers: list[str], values) -> dict:
+    """{header: value}. Under a repeated header the first non-empty value wins (as in
+    ``map_row``); other non-empty values, and those past the last header, go to
+    ``__extra__`` so that nothing the file holds is dropped."""
+    row: dict = {}
+    extra = []
+    for header, value in zip(headers, values, strict=False):
+        if row.get(header) in (None, ""):
+            row[header] = value
+        elif value not in (None, ""):
+            extra.append(value)
+    extra += [value for value in values[len(headers):] if value not in (None, "")]
+    if extra:
+        row["__extra__"] = [value if isinstance(value, str) else _cell_text(value)
+                            for value in extra]
+    return row
 
 
 # A zip bomb unpacks to far more than any real export; refuse before reading.
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024
 MAX_XLSX_RATIO = 200
+# Excel's last row: a row numbered beyond it only comes from a forged file, and
+# openpyxl would yield an empty row for every number skipped up to it.
+EXCEL_MAX_ROW = 1_048_576
 
 
 def _read_xlsx(data: bytes, *, max_rows: int | None) -> Table:
@@ -191,34 +302,69 @@ def _read_xlsx(data: bytes, *, max_rows: int | None) -> Table:
         raise UnreadableFile(f"the workbook is damaged: {exc}") from exc
     if unpacked > MAX_XLSX_UNPACKED or unpacked > MAX_XLSX_RATIO * max(len(data), 1):
         raise UnreadableFile(
-            f"the workbook unpacks to {unpacked // 1024 // 1024} MB; refused as a possible "
-            "zip bomb"
+            f"the workbook would unpack to {unpacked / 2**20:.1f} MB from "
+            f"{len(data) / 1024:.0f} KB ({unpacked // max(len(data), 1)} times its size); "
+            f"Leadqual opens at most {MAX_XLSX_UNPACKED // 2**20} MB and {MAX_XLSX_RATIO} "
+            "times the file's size, so it was refused as a possible zip bomb"
         )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
-        raise UnreadableFile(f"the workbook cannot be opened: {exc}") from exc
+        raise UnreadableFile(_xlsx_problem(exc, "the workbook cannot be opened")) from exc
     try:
-        sheet = workbook.worksheets[0]
-        values = sheet.iter_rows(values_only=True)
-        header_row = next(values, None)
-        if header_row is None:
-            raise UnreadableFile("the first sheet is empty")
-        headers = [_cell_text(cell) for cell in header_row]
-        _check_headers(headers)
-        rows = []
-        for row_number, cells in enumerate(values, start=2):
-            if not any(cell not in (None, "") for cell in cells):
-                continue
-            if max_rows is not None and len(rows) >= max_rows:
-                raise UnreadableFile(f"the file has more than {max_rows} rows")
-            rows.append((row_number, {
-                header: cell for header, cell in zip(headers, cells, strict=False) if header
-            }))
+        headers, rows = _xlsx_rows(workbook, max_rows=max_rows)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # cells are parsed while reading: a broken sheet fails here
+        raise UnreadableFile(_xlsx_problem(exc, "the workbook is damaged")) from exc
     finally:
         workbook.close()
     _check_rows(rows)
     return Table(headers=headers, rows=rows, file_format="xlsx", encoding="")
+
+
+def _xlsx_rows(workbook, *, max_rows: int | None) -> tuple[list[str], list[tuple[int, dict]]]:
+    if not workbook.worksheets:
+        raise UnreadableFile("the workbook has no sheet with cells (only charts)")
+    sheet = workbook.worksheets[0]
+    # The <dimension> a file declares may be wrong; trusted, it would cut rows off.
+    sheet.reset_dimensions()
+    values = enumerate(sheet.iter_rows(min_row=1, min_col=1, values_only=True), start=1)
+    _, header_row = next(values, (0, None))
+    if header_row is None:
+        raise UnreadableFile("the first sheet is empty")
+    headers = _headers(header_row)
+    _check_headers(headers)
+    rows = []
+    for row_number, cells in values:
+        if row_number > EXCEL_MAX_ROW:
+            raise UnreadableFile(
+                f"the sheet goes on past row {EXCEL_MAX_ROW:,}, Excel's last row; the file was "
+                "not saved by Excel"
+            )
+        if not any(cell not in (None, "") for cell in cells):
+            continue
+        if max_rows is not None and len(rows) >= max_rows:
+            raise UnreadableFile(_too_many_rows(max_rows))
+        rows.append((row_number, _row(headers, [_xlsx_value(cell) for cell in cells])))
+    return headers, rows
+
+
+def _xlsx_value(cell):
+    # JSON (and so PostgreSQL) has no infinity; Excel never writes one, a forged file may.
+    if isinstance(cell, float) and not math.isfinite(cell):
+        return str(cell)
+    return cell
+
+
+def _xlsx_problem(exc: Exception, what: str) -> str:
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return ("the workbook contains XML entity declarations, which are refused as "
+                    "unsafe (open it in Excel and save it again)")
+        cause = cause.__cause__ or cause.__context__
+    return f"{what}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
 
 
 def _cell_text(cell) -> str:
@@ -242,5 +388,10 @@ def _check_rows(rows: list) -> None:
 def _limit(rows: Iterator, max_rows: int | None) -> Iterator:
     for count, row in enumerate(rows, start=1):
         if max_rows is not None and count > max_rows:
-            raise UnreadableFile(f"the file has more than {max_rows} rows")
+            raise UnreadableFile(_too_many_rows(max_rows))
         yield row
+
+
+def _too_many_rows(max_rows: int) -> str:
+    return (f"the file has more than {max_rows:,} rows, the most one import takes; split it "
+            "and import the parts")

@@ -35,6 +35,8 @@ MAX_LENGTHS = {
     "whatsapp": 50, "website": 500, "product": 500, "quantity": 100,
 }
 MAX_MESSAGE = 20_000
+# Older than any B2B platform: a typo, or an empty cell read as Excel's 1900 or Unix's 1970.
+EARLIEST_YEAR = 1990
 
 _DATE_FORMATS = (
     "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m.%d %H:%M:%S", "%Y.%m.%d %H:%M",
@@ -92,7 +94,8 @@ class InquiryData:
             if len(_digits(number)) >= 6:
                 return f"phone:{_digits(number)}"
         if self.company_name:
-            return f"name:{self.country}:{' '.join(self.company_name.casefold().split())}"
+            # Casefolding can lengthen a name ("ﬃ" -> "ffi"); CompanyKey.key holds 320.
+            return f"name:{self.country}:{' '.join(self.company_name.casefold().split())}"[:320]
         return None
 
     @property
@@ -140,6 +143,10 @@ def parse_received_at(value, tz: ZoneInfo) -> datetime:
         parsed = _parse_date_text(text)
         if parsed is None:
             raise RowRejected(f"received_at {text!r} is not a date; write it as YYYY-MM-DD HH:MM")
+    if parsed.year < EARLIEST_YEAR:
+        raise RowRejected(
+            f"received_at {parsed.date().isoformat()} lies before {EARLIEST_YEAR}; check the year"
+        )
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed
