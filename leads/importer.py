@@ -325,7 +325,7 @@ def _read_xlsx(data: bytes, *, max_rows: int | None) -> Table:
 
 def _xlsx_rows(workbook, *, max_rows: int | None) -> tuple[list[str], list[tuple[int, dict]]]:
     if not workbook.worksheets:
-        raise UnreadableFile("the workbook has no sheet with cells (only charts)")
+        raise UnreadableFile("the workbook has no worksheet")
     sheet = workbook.worksheets[0]
     # The <dimension> a file declares may be wrong; trusted, it would cut rows off.
     sheet.reset_dimensions()

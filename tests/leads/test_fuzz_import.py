@@ -557,6 +557,15 @@ def test_a_forged_sheet_is_refused(cells, words):
         read_table(data, filename="forged.xlsx")
 
 
+def test_a_workbook_without_a_worksheet_is_refused():
+    data = workbook_bytes([["email"], ["a@aqua.example"]])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("xl/workbook.xml").decode()
+    data = rewrite(data, "xl/workbook.xml", re.sub(r"<sheets>.*</sheets>", "<sheets/>", xml))
+    with pytest.raises(UnreadableFile, match="the workbook has no worksheet"):
+        read_table(data, filename="empty.xlsx")
+
+
 def test_a_sheet_that_understates_its_size_is_read_in_full():
     """Some exporters write a wrong <dimension>; openpyxl's read-only mode trusts it."""
     rows = [["email", "message"]] + [[f"buyer{n}@aqua.example", "hi"] for n in range(10)]
