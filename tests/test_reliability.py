@@ -97,7 +97,10 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(redis_serve
     done_at_kill = _done()
     assert done_at_kill < BATCH, "the batch finished before the kill; make it longer"
 
-    second = start_worker(env, second_log, concurrency=8)
+    # With beat, as in production: a message taken from the queue but not yet recorded
+    # as unacknowledged when the kill came (kombu's Redis transport has that window) is
+    # in neither place; the sweeper sends its inquiry again.
+    second = start_worker(env, second_log, concurrency=8, extra=("--beat",))
     try:
         wait_for(lambda: _done() == BATCH, timeout=240, log=second_log)
     finally:
@@ -109,8 +112,11 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(redis_serve
     runs = _done_lines(first_log, second_log)
     assert set(runs) == ids  # every inquiry verified...
     assert set(runs.values()) == {1}  # ...exactly once, none repeated after the kill
+    swept = sum(int(n) for n in re.findall(r"sweep\.requeued verifications=(\d+)",
+                                           second_log.read_text()))
     print(f"\nkill: {BATCH} inquiries, SIGKILL after {done_at_kill} with {in_flight} running; "
-          f"{BATCH - done_at_kill} finished by the second worker, each exactly once")
+          f"{BATCH - done_at_kill} finished by the second worker ({swept} sent again by the "
+          "sweeper), each exactly once")
 
 
 def _post(url: str, token: str, body: dict) -> int:
@@ -236,3 +242,24 @@ def test_a_visibility_timeout_shorter_than_a_task_is_refused():
         capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "LEADQUAL_VISIBILITY_TIMEOUT (100s) must be longer than" in done.stderr
+
+
+@pytest.mark.django_db
+def test_a_second_delivery_while_the_first_runs_does_nothing_but_a_dead_run_is_redone(
+        sandbox_internet, settings):
+    from verification.services import verification_run
+
+    inquiry = InquiryFactory(email="anna@klarwasser.de", website="")
+    mail = sandbox_internet.mail["127.0.10.2"].recorder
+    connections = mail.connections
+    running = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT - 30)
+    Verification.objects.update_or_create(inquiry=inquiry, defaults={
+        "status": "running", "started_at": running})
+    assert verification_run(inquiry_id=inquiry.pk) is None  # someone is on it
+    assert mail.connections == connections
+
+    dead = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+    Verification.objects.filter(inquiry=inquiry).update(started_at=dead)
+    done = verification_run(inquiry_id=inquiry.pk)  # its worker died: the work is redone
+    assert done.status == Verification.Status.DONE and done.email_status == "deliverable"
+    assert mail.connections > connections

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from config.celery_app import enqueue as enqueue_task
@@ -59,13 +60,21 @@ def verification_run(*, inquiry_id: int, retry: bool = False) -> Verification | 
     if inquiry is None:
         log.info("verification.skip inquiry=%s reason=deleted", inquiry_id)
         return None
-    # A message delivered again (a worker killed after saving but before its
-    # acknowledgement, or a sweep racing a slow queue) finds the work done.
-    started = Verification.objects.filter(inquiry_id=inquiry_id).exclude(
-        status=Verification.Status.DONE).update(
-        status=Verification.Status.RUNNING, started_at=timezone.now())
-    if not started and not retry and Verification.objects.filter(inquiry_id=inquiry_id).exists():
-        log.info("verification.skip inquiry=%s reason=done", inquiry_id)
+    # Claim the work: a message delivered twice (a worker killed after saving but
+    # before its acknowledgement, a sweep racing a slow queue) finds it done or
+    # running and does nothing. A run older than the task time limit is dead.
+    now = timezone.now()
+    Status = Verification.Status
+    claimable = (Q(status__in=[Status.PENDING, Status.FAILED])
+                 | Q(status=Status.RUNNING, started_at__isnull=True)
+                 | Q(status=Status.RUNNING,
+                     started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)))
+    if retry:  # a scheduled retry after a temporary SMTP answer
+        claimable |= Q(status=Status.DONE, retry_at__isnull=False)
+    claimed = (Verification.objects.filter(inquiry_id=inquiry_id).filter(claimable)
+               .update(status=Status.RUNNING, started_at=now))
+    if not claimed and Verification.objects.filter(inquiry_id=inquiry_id).exists():
+        log.info("verification.skip inquiry=%s reason=done or running", inquiry_id)
         return None
     outcome = checks_run(email=inquiry.email, website=inquiry.website,
                          company_name=inquiry.company_name,
