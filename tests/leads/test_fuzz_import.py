@@ -46,8 +46,11 @@ from tests.factories import CompanyFactory, InquiryFactory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "imports"
 
+# The same examples on every CI run, so that a red build means a regression;
+# LEADQUAL_FUZZ_RANDOM=1 explores new ones (run it when changing the importer or API).
+DERANDOMIZE = not os.environ.get("LEADQUAL_FUZZ_RANDOM")
 FUZZ = settings(
-    max_examples=150, deadline=None, database=None,
+    max_examples=150, deadline=None, database=None, derandomize=DERANDOMIZE,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                            HealthCheck.data_too_large, HealthCheck.large_base_example],
 )
@@ -437,8 +440,10 @@ def test_the_upload_form_never_fails_with_a_server_error(client, rep, data, name
     with rolled_back():
         response = upload(client, data, name)
         assert response.status_code in (200, 302)
-        if response.status_code == 200:
-            assert "This file cannot be read" in response.content.decode()
+        if response.status_code == 200:  # refused, and the form says why
+            page = response.content.decode()
+            assert ("This file cannot be read" in page if data
+                    else "The submitted file is empty." in page)
             assert not ImportBatch.objects.exists()
         else:
             assert_storable_on_postgresql()
@@ -752,6 +757,10 @@ def assert_no_live_formula(cells):
 @settings(FUZZ, max_examples=60)
 @given(st.fixed_dictionaries({name: STORED_TEXT for name in EXPORTED}), STORED_TEXT)
 def test_the_inquiry_export_neutralises_every_formula_cell(db, fields, company):
+    # What fits the columns (PostgreSQL refuses the rest; SQLite would store it).
+    fields = {name: value[:Inquiry._meta.get_field(name).max_length]
+              for name, value in fields.items()}
+    company = company[:Company._meta.get_field("name").max_length]
     with rolled_back():
         InquiryFactory(company=CompanyFactory(name=company), **fields)
         stream = io.StringIO()
@@ -765,6 +774,7 @@ def test_the_inquiry_export_neutralises_every_formula_cell(db, fields, company):
 @settings(FUZZ, max_examples=25)
 @given(STORED_TEXT)
 def test_the_dashboard_csv_neutralises_every_formula_cell(client, manager, rep, name):
+    name = name[:Company._meta.get_field("name").max_length]
     now = timezone.now()
     with rolled_back():
         CompanyFactory(name=name, owner=rep, country="DE", time_zone="Europe/Berlin",
