@@ -10,9 +10,12 @@ return) has none and is shown as Leadqual's.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
+from auditlog.context import auditlog_value, set_actor
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.auth import get_user_model
@@ -47,6 +50,33 @@ def register() -> None:
     auditlog.register(Company, include_fields=COMPANY_FIELDS)
     auditlog.register(Keyword, include_fields=KEYWORD_FIELDS)
     auditlog.register(Industry, include_fields=INDUSTRY_FIELDS)
+
+
+@contextlib.contextmanager
+def acting(user):
+    """Changes inside are the ``user``'s, also outside a request (a command, a task,
+    a test); inside a request the middleware's actor is restored afterwards."""
+    if user is None:
+        yield
+        return
+    previous = auditlog_value.get(None)
+    try:
+        with set_actor(user):
+            yield
+    finally:
+        if previous is not None:
+            auditlog_value.set(previous)
+
+
+def by_user(service):
+    """Decorator for services that take ``user=``: their audited changes are that user's."""
+
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        with acting(kwargs.get("user")):
+            return service(*args, **kwargs)
+
+    return wrapper
 
 
 def owner_change_log(*, company, previous_owner_id: int | None, owner, actor) -> None:

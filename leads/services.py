@@ -12,6 +12,7 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from leads.audit import by_user
 from leads.importer import PLATFORM_OF_PRESET, Table, map_row
 from leads.intake import InquiryData, RowRejected, clean_inquiry
 from leads.models import (
@@ -247,6 +248,7 @@ def _json_safe(row: dict) -> dict:
 # --- Companies ----------------------------------------------------------------
 
 
+@by_user
 @transaction.atomic
 def company_merge(*, target: Company, sources: Iterable[Company], user=None) -> Company:
     """Fold ``sources`` into ``target``: inquiries, people, channels, history, keys."""
@@ -284,6 +286,7 @@ def company_merge(*, target: Company, sources: Iterable[Company], user=None) -> 
     return target
 
 
+@by_user
 @transaction.atomic
 def company_split(*, company: Company, inquiry_ids: Iterable[int], name: str = "",
                   user=None) -> Company:
@@ -319,6 +322,7 @@ class ClaimRefused(Exception):
     """The company cannot be claimed: someone else has it, or the rep is at the cap."""
 
 
+@by_user
 @transaction.atomic
 def company_assign(*, company: Company, owner, user=None, via: str = AssignedVia.MANUAL,
                    note: str = "") -> Company:
@@ -409,6 +413,7 @@ def pool_return_stale(*, now=None) -> int:
     return returned
 
 
+@by_user
 @transaction.atomic
 def company_set_status(*, company: Company, status: str, user=None, note: str = "") -> Company:
     if status not in CompanyStatus.values:
@@ -500,6 +505,7 @@ def company_set_segment(*, company: Company, segment: str, user=None) -> Company
     return company
 
 
+@by_user
 @transaction.atomic
 def grade_override_set(*, company: Company, grade: str, reason: str, user=None) -> Company:
     """Set (or with ``grade=""`` remove) a rep's grade; the reason stays in the history."""

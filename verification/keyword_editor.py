@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from leads.audit import by_user
 from verification.fit import score_fit
 from verification.lists import keyword_matcher
 from verification.models import Industry, Keyword, KeywordChange, RescoreRun
@@ -27,6 +28,7 @@ def _record(user, action: str, summary: str, before=None, after=None) -> Keyword
                                         before=before, after=after)
 
 
+@by_user
 @transaction.atomic
 def keyword_add(*, user, industry: Industry | None, term: str, language: str, weight: int = 2,
                 negative: bool = False) -> Keyword | None:
@@ -48,6 +50,7 @@ def keyword_add(*, user, industry: Industry | None, term: str, language: str, we
     return keyword
 
 
+@by_user
 @transaction.atomic
 def keywords_bulk_add(*, user, industry: Industry | None, language: str, text: str,
                       weight: int = 2, negative: bool = False) -> tuple[int, int]:
@@ -78,6 +81,7 @@ def keywords_bulk_add(*, user, industry: Industry | None, language: str, text: s
     return len(added), existing
 
 
+@by_user
 @transaction.atomic
 def keyword_delete(*, user, keyword: Keyword) -> None:
     before = _keyword_dict(keyword)
@@ -86,6 +90,7 @@ def keyword_delete(*, user, keyword: Keyword) -> None:
     rescore_request(user=user)
 
 
+@by_user
 @transaction.atomic
 def industry_update(*, user, industry: Industry, weight: float, active: bool) -> Industry:
     before = {"weight": industry.weight, "active": industry.active}

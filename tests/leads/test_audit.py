@@ -121,3 +121,18 @@ def test_merging_companies_keeps_the_deletion_in_the_history(manager):
     assert (deleted.object_id, deleted.actor) == (gone.pk, manager)
     html = _history(_as(manager))
     assert f"<td>{gone.name}" in html and "deleted" in html
+
+
+def test_changes_made_outside_a_request_are_the_given_users(rep, manager):
+    """A command, a task or the demo data calls the services directly."""
+    company = verified(ingest(email="li@brandnew-water.com", country="CN"))
+    services.company_set_status(company=company, status="contacted", user=rep)
+    _as(manager).post(reverse("leads:company-grade", args=[company.pk]),
+                      {"grade": "C", "reason": "odd domain"})
+    services.company_assign(company=company, owner=manager, user=manager)
+    services.company_set_status(company=company, status="awaiting_reply", user=None)
+    actors = [(e.actor.username if e.actor else None, sorted(e.changes_dict))
+              for e in LogEntry.objects.order_by("timestamp", "pk")]
+    assert actors == [("lily", ["status"]),
+                      ("grace", ["grade_override", "grade_override_reason"]),
+                      ("grace", ["owner"]), (None, ["status"])]
