@@ -65,6 +65,8 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
+        # `kill`, `docker stop` and systemd send SIGTERM: stop the children as Ctrl-C does.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             self._supervise(processes, start)
         except KeyboardInterrupt:
@@ -102,3 +104,7 @@ class Command(BaseCommand):
                                   f"starting it again")
                 time.sleep(min(2 ** (len(recent) - 1), 10))
                 processes[name] = start(name)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
