@@ -75,6 +75,9 @@ class Verification(models.Model):
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Completed runs of the checks, ever (re-verifications and retries included): a
+    # message delivered twice must not add one.
+    runs = models.PositiveIntegerField(_("completed runs"), default=0)
     retry_at = models.DateTimeField(_("retry scheduled"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)

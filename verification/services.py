@@ -89,6 +89,7 @@ def verification_run(*, inquiry_id: int, retry: bool = False) -> Verification | 
                 return None
             verification = Verification(inquiry_id=inquiry_id)
         verification.attempts = (verification.attempts if retry else 0) + 1
+        verification.runs += 1
         outcome.apply(verification)
         verification.retry_at = None
         if outcome.email.retry and verification.attempts < settings.LEADQUAL_SMTP_TRIES:
