@@ -20,7 +20,7 @@ from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 COMPANY_FIELDS = ["status", "owner", "grade_override", "grade_override_reason"]
@@ -117,8 +117,6 @@ def history(*, kind: str = "", actor_id: int | None = None, company_id: int | No
         entries = entries.filter(content_type=types.get(model))
         if fields:
             # Deletions are listed with every kind of the model; changes by their field.
-            from django.db.models import Q
-
             touched = Q()
             for field in fields:
                 touched |= Q(changes__has_key=field)
@@ -138,42 +136,42 @@ def entries_display(entries: list[LogEntry]) -> list[Entry]:
     """Readable rows: users by name, choices by label, blanks as a dash."""
     from leads.models import CompanyStatus
 
-    user_ids = set()
-    for entry in entries:
-        for before, after in _owner_values(entry):
-            user_ids.update(v for v in (before, after) if v.isdigit())
-    users = {str(u.pk): u.get_full_name() or u.get_username()
-             for u in get_user_model().objects.filter(pk__in=user_ids)}
+    pairs = {entry.pk: _pairs(entry) for entry in entries}
+    user_ids = {value for changed in pairs.values() for value in changed.get("owner", ())
+                if value.isdigit()}
+    users = {str(u.pk): _name(u) for u in get_user_model().objects.filter(pk__in=user_ids)}
     statuses = dict(CompanyStatus.choices)
     actions = {LogEntry.Action.CREATE: _("created"), LogEntry.Action.UPDATE: _("changed"),
                LogEntry.Action.DELETE: _("deleted")}
 
-    def shown(field: str, value) -> str:
-        value = "" if value in (None, "None") else str(value)
+    def shown(field: str, value: str) -> str:
+        value = "" if value == "None" else value
         if field == "owner":
             return users.get(value, "") or str(_("public pool"))
         if field == "status":
             return str(statuses.get(value, value)) or "–"
         return value or "–"
 
-    rows = []
-    for entry in entries:
-        changes = [Change(field, str(FIELD_LABELS.get(field, field)), shown(field, pair[0]),
-                          shown(field, pair[1]))
-                   for field, pair in (entry.changes_dict or {}).items()
-                   if isinstance(pair, list | tuple) and len(pair) == 2
-                   and entry.action == LogEntry.Action.UPDATE]
-        rows.append(Entry(
-            at=entry.timestamp,
-            actor=(entry.actor.get_full_name() or entry.actor.get_username()) if entry.actor
-            else str(_("Leadqual (automatic)")),
-            action=str(actions.get(entry.action, "")), model=entry.content_type.model,
-            object_id=entry.object_id, object_repr=entry.object_repr, changes=changes,
-            deleted=entry.action == LogEntry.Action.DELETE))
-    return rows
+    return [Entry(
+        at=entry.timestamp,
+        actor=_name(entry.actor) if entry.actor else str(_("Leadqual (automatic)")),
+        action=str(actions.get(entry.action, "")), model=entry.content_type.model,
+        object_id=entry.object_id, object_repr=entry.object_repr,
+        changes=[Change(field, str(FIELD_LABELS.get(field, field)), shown(field, before),
+                        shown(field, after))
+                 for field, (before, after) in pairs[entry.pk].items()],
+        deleted=entry.action == LogEntry.Action.DELETE) for entry in entries]
 
 
-def _owner_values(entry: LogEntry):
-    pair = (entry.changes_dict or {}).get("owner")
-    if isinstance(pair, list | tuple) and len(pair) == 2:
-        yield str(pair[0]), str(pair[1])
+def _pairs(entry: LogEntry) -> dict[str, tuple[str, str]]:
+    """(before, after) as text for each field an update changed; none for a creation or
+    a deletion (their "changes" are the whole record)."""
+    if entry.action != LogEntry.Action.UPDATE:
+        return {}
+    return {field: (str(pair[0]), str(pair[1]))
+            for field, pair in (entry.changes_dict or {}).items()
+            if isinstance(pair, list | tuple) and len(pair) == 2}
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()

@@ -119,15 +119,11 @@ def rescore_request(*, user=None) -> RescoreRun:
 
 
 def rescore_runs_claim_stale(*, older_than) -> list[int]:
-    """Rescoring runs requested long ago and never started (their message was lost);
-    their request time is reset so that the next sweep leaves them alone."""
-    now = timezone.now()
-    with transaction.atomic():
-        ids = list(RescoreRun.objects.select_for_update(skip_locked=True)
-                   .filter(started_at__isnull=True, requested_at__lt=now - older_than)
-                   .values_list("pk", flat=True))
-        RescoreRun.objects.filter(pk__in=ids).update(requested_at=now)
-    return ids
+    """Rescoring runs requested long ago and never started (their message was lost)."""
+    from verification.services import stale_claim
+
+    return stale_claim(RescoreRun.objects.filter(started_at__isnull=True),
+                       older_than=older_than)
 
 
 def rescore_run(run_id: int | None = None) -> int:

@@ -106,23 +106,24 @@ def verification_run(*, inquiry_id: int, retry: bool = False) -> Verification | 
     return verification
 
 
-def verifications_claim_stale(*, older_than: timedelta, limit: int = 5000) -> list[int]:
-    """Inquiries whose checks were requested long ago and never finished.
-
-    Their request time is reset, so the next sweep does not enqueue them again.
-    """
+def stale_claim(queryset, *, older_than: timedelta, limit: int = 5000) -> list[int]:
+    """Primary keys of work in ``queryset`` requested longer ago than ``older_than``;
+    their request time is reset, so the next sweep leaves them to the worker."""
     now = timezone.now()
     with transaction.atomic():
-        ids = list(
-            Verification.objects.select_for_update(skip_locked=True)
-            .filter(
-                status__in=[Verification.Status.PENDING, Verification.Status.RUNNING],
-                requested_at__lt=now - older_than,
-            )
-            .values_list("inquiry_id", flat=True)[:limit]
-        )
-        Verification.objects.filter(inquiry_id__in=ids).update(requested_at=now)
+        ids = list(queryset.select_for_update(skip_locked=True)
+                   .filter(requested_at__lt=now - older_than)
+                   .values_list("pk", flat=True)[:limit])
+        queryset.model.objects.filter(pk__in=ids).update(requested_at=now)
     return ids
+
+
+def verifications_claim_stale(*, older_than: timedelta, limit: int = 5000) -> list[int]:
+    """Inquiries whose checks were requested long ago and never finished."""
+    return stale_claim(
+        Verification.objects.filter(
+            status__in=[Verification.Status.PENDING, Verification.Status.RUNNING]),
+        older_than=older_than, limit=limit)
 
 
 def verifications_rescore(*, batch_size: int = 500, progress=None) -> int:
