@@ -115,11 +115,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests that start a real worker need a file the worker can open too.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-leadqual.sqlite3")}
 else:
-    # Persistent connections in production; none under tests, where the live
-    # server's request threads would otherwise leave theirs open.
-    DATABASES["default"].setdefault(
-        "CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if TESTING else 60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # DATABASE_POOL_MAX > 0: a pool of at most that many connections per process
+    # (psycopg_pool), for workers with many threads: a verification gives its
+    # connection back while it waits on the network (PostgreSQL allows 100 by default).
+    # Otherwise persistent connections; none under tests, where the live server's
+    # request threads would otherwise leave theirs open.
+    DATABASE_POOL_MAX = env.int("DATABASE_POOL_MAX", default=0)
+    if DATABASE_POOL_MAX:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1, "max_size": DATABASE_POOL_MAX, "timeout": 30}
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them
+    else:
+        DATABASES["default"].setdefault(
+            "CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if TESTING else 60))
+        DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -303,6 +312,9 @@ LEADQUAL_SMTP_MAX_PER_HOST = env.int("LEADQUAL_SMTP_MAX_PER_HOST", default=2)
 LEADQUAL_WORKER_CONCURRENCY = env.int("LEADQUAL_WORKER_CONCURRENCY", default=8)
 # Per-domain results (MX hosts, catch-all, WHOIS) are reused for this long.
 LEADQUAL_DOMAIN_CACHE_SECONDS = env.int("LEADQUAL_DOMAIN_CACHE_SECONDS", default=6 * 3600)
+# A website's check is reused for a shorter while: the inquiries of one company in one
+# import share it, and a rep's "verify again" an hour later sees the site as it is now.
+LEADQUAL_WEBSITE_CACHE_SECONDS = env.int("LEADQUAL_WEBSITE_CACHE_SECONDS", default=600)
 # A temporary SMTP answer (greylisting, 4xx, 421) is retried after this delay, up to
 # LEADQUAL_SMTP_TRIES tries in all.
 LEADQUAL_SMTP_RETRY_SECONDS = env.int("LEADQUAL_SMTP_RETRY_SECONDS", default=15 * 60)
@@ -317,7 +329,7 @@ LEADQUAL_YOUNG_DOMAIN_DAYS = env.int("LEADQUAL_YOUNG_DOMAIN_DAYS", default=180)
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}} if TESTING \
     else {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+        {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL,
          "KEY_PREFIX": "leadqual"}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

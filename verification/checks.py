@@ -20,6 +20,7 @@ from verification.lists import keyword_matcher, mail_lists
 from verification.probes.email import EmailVerdict, check_email
 from verification.probes.website import (
     NONE,
+    Hop,
     WebsiteCheck,
     check_website,
     split_url,
@@ -34,8 +35,9 @@ class DomainCache:
     def get(self, key: str):
         return cache.get(f"domain:{key}")
 
-    def set(self, key: str, value) -> None:
-        cache.set(f"domain:{key}", value, timeout=settings.LEADQUAL_DOMAIN_CACHE_SECONDS)
+    def set(self, key: str, value, *, seconds: int | None = None) -> None:
+        cache.set(f"domain:{key}", value,
+                  timeout=seconds or settings.LEADQUAL_DOMAIN_CACHE_SECONDS)
 
 
 @dataclass
@@ -91,7 +93,7 @@ def checks_run(*, email: str, website: str, company_name: str = "", message: str
                           role_parts=roles, cache=domain_cache)
     personal = bool(verdict.flags & {"free_provider", "disposable"})
     target = website_target(website, verdict.domain, email_is_personal=personal)
-    site = check_website(target, resolver=config.resolver, settings=config.http)
+    site = _website(target, config, domain_cache)
 
     site_host = _host(site.final_url or site.url)
     asked_host = _host(site.url)
@@ -165,6 +167,20 @@ def _host(url: str) -> str:
         return split_url(url)[1] if "://" not in url else (urlsplit(url).hostname or "")
     except ValueError:
         return ""
+
+
+def _website(target: str, config, domain_cache: DomainCache) -> WebsiteCheck:
+    """The website's check, shared for ``LEADQUAL_WEBSITE_CACHE_SECONDS`` by the inquiries
+    that name the same site (a hung site costs its timeouts once, not once per inquiry)."""
+    if not target:
+        return check_website(target, resolver=config.resolver, settings=config.http)
+    cached = domain_cache.get(f"site:{target}")
+    if cached:
+        return WebsiteCheck(**{**cached, "chain": [Hop(**hop) for hop in cached["chain"]]})
+    site = check_website(target, resolver=config.resolver, settings=config.http)
+    domain_cache.set(f"site:{target}", site.as_dict(with_text=True),
+                     seconds=settings.LEADQUAL_WEBSITE_CACHE_SECONDS)
+    return site
 
 
 def _domain_age(domain: str, config, domain_cache: DomainCache) -> DomainAge:

@@ -3,7 +3,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -76,6 +76,7 @@ def verification_run(*, inquiry_id: int, retry: bool = False) -> Verification | 
     if not claimed and Verification.objects.filter(inquiry_id=inquiry_id).exists():
         log.info("verification.skip inquiry=%s reason=done or running", inquiry_id)
         return None
+    _release_connection()
     outcome = checks_run(email=inquiry.email, website=inquiry.website,
                          company_name=inquiry.company_name,
                          message=" ".join(filter(None, (inquiry.product, inquiry.message))))
@@ -104,6 +105,13 @@ def verification_run(*, inquiry_id: int, retry: bool = False) -> Verification | 
              inquiry_id, verification.grade, verification.email_status,
              verification.website_status, verification.fit)
     return verification
+
+
+def _release_connection() -> None:
+    """With a connection pool, give the connection back while the checks wait on the
+    network: a worker of 100 threads then needs a few connections, not 100."""
+    if connection.settings_dict["OPTIONS"].get("pool") and not connection.in_atomic_block:
+        connection.close()
 
 
 def stale_claim(queryset, *, older_than: timedelta, limit: int = 5000) -> list[int]:

@@ -106,3 +106,16 @@ def test_mx_on_a_private_address_is_never_contacted(probe):
     result = probe("a@private-mx.example")
     assert (result.status, result.flags) == ("unknown", {"smtp_unreachable"})
     assert "10.0.0.25" in result.reason
+
+
+def test_equal_preference_mail_hosts_share_the_load():
+    """RFC 5321 §5.1: hosts of equal preference are tried in random order, so one mail
+    server (and its connection cap) does not take every probe; lower preference first."""
+    from verification.probes.smtp import delivery_order
+
+    hosts = [(10, "a.example"), (10, "b.example"), (10, "c.example"), (20, "backup.example")]
+    orders = [delivery_order(hosts) for _ in range(200)]
+    assert all(order[-1] == "backup.example" for order in orders)
+    firsts = {order[0] for order in orders}
+    assert firsts == {"a.example", "b.example", "c.example"}
+    assert delivery_order([(20, "z.example"), (5, "y.example")]) == ["y.example", "z.example"]

@@ -9,6 +9,7 @@ Pure apart from the network: inputs in, ``MailboxCheck`` out.
 """
 
 import contextlib
+import random
 import re
 import secrets
 import smtplib
@@ -107,7 +108,7 @@ def check_mailbox(address: str, mail_hosts: MailHosts, settings: SmtpSettings,
     replies: list[Reply] = []
     failures: list[str] = []
     temporary = False
-    for _, host in mail_hosts.hosts:
+    for host in delivery_order(mail_hosts.hosts):
         try:
             real = _rcpt(host, address, settings, resolver, replies)
         except _Unreachable as exc:
@@ -138,6 +139,13 @@ def check_mailbox(address: str, mail_hosts: MailHosts, settings: SmtpSettings,
     )
 
 
+def delivery_order(hosts: list[tuple[int, str]]) -> list[str]:
+    """MX hosts by preference, those of equal preference in random order: RFC 5321 §5.1
+    says a sender MUST spread its load over them (one mail server, one connection cap)."""
+    return [host for _, _, host in sorted((preference, random.random(), host)
+                                          for preference, host in hosts)]
+
+
 def _classify(reply: Reply) -> MailboxCheck:
     code, enhanced, text = reply.code, reply.enhanced, reply.text
     if 200 <= code < 300:
@@ -162,7 +170,8 @@ def _rcpt(host: str, recipient: str, settings: SmtpSettings, resolver, replies) 
     except AddressRefused as exc:
         raise _Unreachable(str(exc)) from exc
     last_error, temporary = "no address", False
-    for ip in target.addresses:
+    # A name with several addresses is round-robin DNS: spread the load the same way.
+    for ip in random.sample(target.addresses, len(target.addresses)):
         gate = settings.gate(ip) if settings.gate else contextlib.nullcontext()
         try:
             with gate:

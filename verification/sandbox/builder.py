@@ -35,7 +35,7 @@ class WorldBuilder:
     company_sites: dict[str, Site] = field(default_factory=dict)
     parking_sites: dict[str, Site] = field(default_factory=dict)
     whois: dict[str, str] = field(default_factory=dict)
-    greeting_delay: float = 0.0
+    greeting_delay: float = 0.0  # seconds before each SMTP banner
     _seen: set[str] = field(default_factory=set)
 
     def domain(self, name: str, *, mail: str = "accept", site: Site | str | None = None,

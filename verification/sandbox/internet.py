@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from verification.sandbox.background import Latency
 from verification.sandbox.dns import SandboxDNS, start_dns
 from verification.sandbox.smtp import Behaviour, SandboxSMTP
 from verification.sandbox.web import (
@@ -35,13 +36,18 @@ class World:
     web: dict[str, dict[str, Site]] = field(default_factory=dict)  # address -> host -> site
     silent: list[str] = field(default_factory=list)  # addresses that accept and never answer
     whois: dict[str, str] = field(default_factory=dict)  # domain -> WHOIS answer
-    greeting_delay: float = 0.0  # SMTP banner delay (latency)
+    # Latency, in seconds, fixed or (low, high) drawn for each answer:
+    greeting_delay: Latency = 0.0  # before an SMTP banner
+    dns_latency: Latency = 0.0  # before each DNS answer
+    web_latency: Latency = 0.0  # before each HTTP(S) answer
 
 
 class SandboxInternet:
-    def __init__(self, world: World, *, silence_seconds: float = 30.0):
+    def __init__(self, world: World, *, silence_seconds: float = 30.0,
+                 poll_interval: float = 0.05):
         self.world = world
         self.silence_seconds = silence_seconds
+        self.poll_interval = poll_interval  # of each server's accept loop (see Background)
         self.dns: SandboxDNS | None = None
         self.mail: dict[str, SandboxSMTP] = {}
         self.web: dict[str, SandboxWeb] = {}
@@ -54,14 +60,15 @@ class SandboxInternet:
         """Start every server; ``ports`` fixes dns/smtp/http/https/whois ports (else free ones)."""
         world = self.world
         ports = ports or {}
-        self.dns = start_dns(world.zone, host=DNS_HOST, port=ports.get("dns", 0))
+        self.dns = start_dns(world.zone, host=DNS_HOST, port=ports.get("dns", 0),
+                             latency=world.dns_latency)
         if world.mail:
             self.mail, self.smtp_port = _bind_together({
                 address: (lambda a, b: lambda port: SandboxSMTP(
                     a, port, b, greeting_delay=world.greeting_delay,
                     silence_seconds=self.silence_seconds))(address, behaviour)
                 for address, behaviour in world.mail.items()
-            }, port=ports.get("smtp", 0))
+            }, port=ports.get("smtp", 0), poll_interval=self.poll_interval)
         web_addresses = sorted(set(world.web) | set(world.silent))
         if web_addresses:
             factories = {}
@@ -70,8 +77,9 @@ class SandboxInternet:
                     factories[address] = self._silent(address)
                 else:
                     factories[address] = (lambda a: lambda port: SandboxWeb(
-                        a, port, world.web[a]))(address)
-            servers, self.http_port = _bind_together(factories, port=ports.get("http", 0))
+                        a, port, world.web[a], latency=world.web_latency))(address)
+            servers, self.http_port = _bind_together(factories, port=ports.get("http", 0),
+                                                     poll_interval=self.poll_interval)
             self.web = {a: s for a, s in servers.items() if isinstance(s, SandboxWeb)}
             self.others += [s for s in servers.values() if not isinstance(s, SandboxWeb)]
             # https: the sites that have TLS answer with a certificate of the sandbox's CA;
@@ -83,9 +91,10 @@ class SandboxInternet:
                     tls_factories[address] = self._silent(address)
                 else:
                     tls_factories[address] = (lambda a: lambda port: SandboxTLSWeb(
-                        a, port, world.web[a], contexts))(address)
+                        a, port, world.web[a], contexts, latency=world.web_latency))(address)
             tls_servers, self.https_port = _bind_together(tls_factories,
-                                                          port=ports.get("https", 0))
+                                                          port=ports.get("https", 0),
+                                                          poll_interval=self.poll_interval)
             self.others += list(tls_servers.values())
         self.whois = SandboxWhois(WHOIS_HOST, ports.get("whois", 0), world.whois).start()
         return self
@@ -132,7 +141,7 @@ class SandboxInternet:
 
 
 def _bind_together(factories: dict[str, Callable[[int], object]], *, port: int = 0,
-                   attempts: int = 10):
+                   attempts: int = 10, poll_interval: float = 0.05):
     """Start one server per address, all on one port (the probes know one port per protocol).
 
     ``port`` 0 picks a free one (retrying when it is taken on another address)."""
@@ -148,6 +157,7 @@ def _bind_together(factories: dict[str, Callable[[int], object]], *, port: int =
                 server.server_close()
             continue
         for server in servers.values():
+            server.poll_interval = poll_interval
             server.start()
         return servers, port
     raise RuntimeError("no free port shared by all sandbox addresses")

@@ -10,7 +10,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from verification.sandbox.background import Background
+from verification.sandbox.background import Background, Latency, pause
 
 
 @dataclass
@@ -52,7 +52,7 @@ class _Handler(socketserver.StreamRequestHandler):
             recorder.open_now += 1
             recorder.open_max = max(recorder.open_max, recorder.open_now)
         try:
-            time.sleep(max(server.greeting_delay, behaviour.greeting_delay))
+            pause(behaviour.greeting_delay or server.greeting_delay)
             if behaviour.on_connect == "silence":
                 time.sleep(server.silence_seconds)
                 return
@@ -141,7 +141,7 @@ class _Handler(socketserver.StreamRequestHandler):
 
 class SandboxSMTP(Background, socketserver.ThreadingTCPServer):
     def __init__(self, host: str, port: int, behaviour: Behaviour, *, hostname: str = "",
-                 greeting_delay: float = 0.0, silence_seconds: float = 30.0):
+                 greeting_delay: Latency = 0.0, silence_seconds: float = 30.0):
         self.behaviour = behaviour
         self.recorder = Recorder()
         self.hostname = hostname or host

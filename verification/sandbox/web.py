@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from verification.sandbox.background import Background
+from verification.sandbox.background import Background, Latency, pause
 
 
 @dataclass
@@ -71,8 +71,7 @@ class _Handler(BaseHTTPRequestHandler):
         site = server.sites.get(host)
         if site is None:
             return self._send(Route(404, "<html><body>No such site here.</body></html>"))
-        if site.delay:
-            time.sleep(site.delay)
+        pause(site.delay or server.latency)
         if site.oversized and self.path == "/":
             return self._stream(site.oversized, site.gzip)
         route = site.routes.get(self.path)
@@ -143,8 +142,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class SandboxWeb(Background, ThreadingHTTPServer):
-    def __init__(self, host: str, port: int, sites: dict[str, Site]):
+    def __init__(self, host: str, port: int, sites: dict[str, Site], *, latency: Latency = 0.0):
         self.sites = sites
+        self.latency = latency  # before each answer, unless the site has its own delay
         self.requests: list[tuple[str, str]] = []
         self.connections = 0  # accepted, whether or not a request followed
         self.streamed: list[tuple[int, int]] = []  # oversized answers: (HTML, wire) bytes sent
@@ -166,8 +166,9 @@ class SandboxWeb(Background, ThreadingHTTPServer):
 class SandboxTLSWeb(SandboxWeb):
     """The same sites over TLS, for those that have it (chosen by SNI)."""
 
-    def __init__(self, host: str, port: int, sites: dict[str, Site], contexts: dict):
-        super().__init__(host, port, sites)
+    def __init__(self, host: str, port: int, sites: dict[str, Site], contexts: dict, *,
+                 latency: Latency = 0.0):
+        super().__init__(host, port, sites, latency=latency)
         self.contexts = contexts  # from tls_contexts()
 
     def get_request(self):
