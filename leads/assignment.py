@@ -6,9 +6,12 @@ product), else round robin among the reps, skipping those at the daily cap.
 When nothing applies the company waits in the public pool.
 
 One ``Assigner`` serves a whole import: rules, reps and today's counts are
-read once, so assigning costs no query per row beyond the one it must make.
+read once, and an import reads the owned channels of all its rows' contacts at
+once (``buyers_load``), so assigning costs no query per row.
 """
 
+import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -25,10 +28,27 @@ from leads.roles import REP
 class Decision:
     owner: object | None
     via: str
-    note: str
+    reason: str = ""
+    same_as: object | None = None  # the company of the same buyer
+
+    @property
+    def note(self) -> str:
+        # Read when saved: the same buyer's company may be new in the same import.
+        if self.same_as is not None:
+            return f"Same buyer as {self.same_as.name} (#{self.same_as.pk})"
+        return self.reason
 
 
-POOL = Decision(None, "", "")
+POOL = Decision(None, "")
+
+
+@dataclass(frozen=True)
+class _Buyer:
+    """What a decision needs of a known buyer's company."""
+
+    pk: int
+    name: str
+    owner: object
 
 
 @dataclass
@@ -50,6 +70,11 @@ class Assigner:
     reps: list
     today_counts: dict[int, int] = field(default_factory=dict)
     last_given: dict[int, datetime] = field(default_factory=dict)
+    # contact value -> (order, company) of the channels of owned companies with it, for
+    # the values read by buyers_load() and the channels added since (buyer_add()).
+    buyers: dict[str, list[tuple[tuple, object]]] = field(default_factory=dict)
+    loaded: set[str] = field(default_factory=set)
+    channel_count: int = 0
 
     @classmethod
     def load(cls, now: datetime | None = None) -> "Assigner":
@@ -86,18 +111,51 @@ class Assigner:
             last_given={row["owner"]: row["last"] for row in given if row["last"]},
         )
 
+    def buyers_load(self, values: Iterable[str]) -> None:
+        """Read at once which owned companies have these contact values; ``decide`` then
+        asks the database nothing about them."""
+        values = set(values) - self.loaded
+        if not values:
+            return
+        rows = list(ContactChannel.objects.filter(
+            value__in=values, company__owner__isnull=False, company__owner__is_active=True
+        ).values_list("pk", "kind", "value", "is_emergency", "company_id", "company__name",
+                      "company__owner_id"))
+        owners = get_user_model().objects.in_bulk({row[-1] for row in rows})
+        for pk, kind, value, emergency, company_id, name, owner_id in rows:
+            self._buyer(_Buyer(company_id, name, owners[owner_id]), kind, value, emergency, pk)
+        self.loaded |= values
+
+    def buyer_add(self, *, company, kind: str, value: str) -> None:
+        """A channel added to ``company`` after ``buyers_load`` (later in the same import)."""
+        if value in self.loaded and company.owner is not None and company.owner.is_active:
+            self._buyer(company, kind, value, False, math.inf)
+
+    def _buyer(self, company, kind: str, value: str, emergency: bool, pk: float) -> None:
+        # The order of ContactChannel.Meta.ordering, then the oldest channel.
+        self.channel_count += 1
+        order = (not emergency, kind, value, pk, self.channel_count)
+        self.buyers.setdefault(value, []).append((order, company))
+
+    def _same_buyer(self, contacts: list[str]):
+        """The owned company that already has one of these contacts, if any."""
+        if self.loaded.issuperset(contacts):
+            known = [entry for value in contacts for entry in self.buyers.get(value, ())]
+            return min(known, key=lambda entry: entry[0])[1] if known else None
+        channel = (
+            ContactChannel.objects.filter(value__in=contacts, company__owner__isnull=False,
+                                          company__owner__is_active=True)
+            .select_related("company__owner").first()
+        )
+        return channel.company if channel is not None else None
+
     def decide(self, *, country: str, text: str, contacts: list[str],
                now: datetime | None = None) -> Decision:
         now = now or timezone.now()
         if contacts:
-            known = (
-                ContactChannel.objects.filter(value__in=contacts, company__owner__isnull=False,
-                                              company__owner__is_active=True)
-                .select_related("company__owner").first()
-            )
+            known = self._same_buyer(contacts)
             if known is not None:
-                return Decision(known.company.owner, AssignedVia.SAME_BUYER,
-                                f"Same buyer as {known.company.name} (#{known.company_id})")
+                return Decision(known.owner, AssignedVia.SAME_BUYER, same_as=known)
         text = text.lower()
         for rule in self.rules:
             if rule.matches(country=country, text=text):

@@ -7,6 +7,7 @@ headers no preset knows stay in each row's raw copy.
 
 import contextlib
 import csv
+import functools
 import io
 import math
 import re
@@ -84,12 +85,14 @@ class Table:
         return len(self.rows)
 
 
+@functools.lru_cache(maxsize=4096)
 def _header_key(header: str) -> str:
     text = str(header or "").replace("\ufeff", "").strip().casefold()
     text = re.sub(r"[\s_:：]+", " ", text)
     return text.strip()
 
 
+@functools.cache
 def _preset_index(preset: str) -> dict[str, str]:
     return {
         _header_key(spelling): field

@@ -4,6 +4,7 @@ Pure: no database. Every problem is a ``RowRejected`` with a sentence a rep
 can act on; the row itself is kept by the caller.
 """
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -184,10 +185,20 @@ def parse_email(value: str) -> str:
     if not candidates:
         return ""
     try:
-        # Syntax only; whether the mailbox exists is the verification step's job.
-        return validate_email(candidates[0], check_deliverability=False).normalized
+        return _normalized_email(candidates[0])
     except EmailNotValidError as exc:
         raise RowRejected(f"email {candidates[0]!r} is not a valid address: {exc}") from exc
+
+
+# A file repeats its buyers: each address and country spelling is worked out once
+# (most of the cost of cleaning a row), failures are not remembered.
+@functools.lru_cache(maxsize=8192)
+def _normalized_email(address: str) -> str:
+    # Syntax only; whether the mailbox exists is the verification step's job.
+    return validate_email(address, check_deliverability=False).normalized
+
+
+_country_code = functools.lru_cache(maxsize=4096)(parse_country)
 
 
 def clean_inquiry(
@@ -219,7 +230,7 @@ def clean_inquiry(
 
     country = ""
     if values["country"]:
-        country = parse_country(values["country"]) or ""
+        country = _country_code(values["country"]) or ""
         if not country:
             problems.append(f"country {values['country']!r} is not a known country or code")
 

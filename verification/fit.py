@@ -26,11 +26,12 @@ So fit >= 50 needs several distinct target words, repeated or in the title,
 name or description: a page about the trade, not a page that mentions it.
 """
 
+import functools
 import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -77,6 +78,10 @@ class FitResult:
 _FOLD_CACHE: dict[str, str] = {}
 _SPECIAL = {"ı": "i", "İ": "i", "đ": "d", "Đ": "d", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l",
             "Ł": "l", "æ": "ae", "œ": "oe", "ё": "е", "Ё": "е", "й": "и", "Й": "и"}
+# str.translate tables, filled as characters are met: every character folded so far
+# (ASCII from the start), and those whose folded form is not exactly one character.
+_FOLD_TABLE: dict[int, str] = {code: chr(code).lower() for code in range(128)}
+_IRREGULAR: set[str] = set()
 
 
 def _fold_char(ch: str) -> str:
@@ -91,17 +96,36 @@ def _fold_char(ch: str) -> str:
     return folded
 
 
-def fold_with_map(text: str) -> tuple[str, list[int]]:
-    """The folded text and, for each of its characters, the index it came from."""
+def fold_with_map(text: str) -> tuple[str, Sequence[int]]:
+    """The folded text and, for each of its characters, the index it came from.
+
+    Character by character, but run by ``str.translate``: a website's text is folded
+    for every inquiry at each rescoring, and a Python loop over it was most of the cost.
+    """
     if text.isascii():
-        return text.lower(), list(range(len(text)))
-    out: list[str] = []
+        return text.lower(), range(len(text))
+    chars = set(text)
+    for ch in chars:
+        if ord(ch) not in _FOLD_TABLE:
+            folded = _fold_char(ch)
+            if len(folded) != 1:  # first: a thread finding ch in the table finds it here
+                _IRREGULAR.add(ch)
+            _FOLD_TABLE[ord(ch)] = folded
+    folded = text.translate(_FOLD_TABLE)
+    irregular = chars & _IRREGULAR
+    if not irregular:
+        return folded, range(len(text))
+    # Some characters fold to more or fewer than one ("ß" -> "ss", a combining accent
+    # -> ""): the map is a run of indexes between them, and repeats or skips at them.
     index: list[int] = []
-    for i, ch in enumerate(text):
-        folded = ch.lower() if ch.isascii() else _fold_char(ch)
-        out.append(folded)
-        index.extend([i] * len(folded))
-    return "".join(out), index
+    done = 0
+    for match in re.finditer("[" + "".join(map(re.escape, sorted(irregular))) + "]", text):
+        at = match.start()
+        index.extend(range(done, at))
+        index.extend([at] * len(_FOLD_TABLE[ord(text[at])]))
+        done = at + 1
+    index.extend(range(done, len(text)))
+    return folded, index
 
 
 def fold(text: str) -> str:
@@ -181,7 +205,7 @@ class Matcher:
         return hits
 
 
-def _snippet(original: str, index: list[int], start: int, end: int) -> str:
+def _snippet(original: str, index: Sequence[int], start: int, end: int) -> str:
     lo, hi = index[start], index[end - 1] + 1
     left = max(0, lo - SNIPPET_CHARS)
     right = min(len(original), hi + SNIPPET_CHARS)
@@ -198,21 +222,21 @@ def score_fit(matcher: Matcher, sources: dict[str, str]) -> FitResult:
     for source, text in sources.items():
         if not text or source not in SOURCE_FACTOR:
             continue
-        folded, index = fold_with_map(text)
-        for start, end, pattern in _outermost(matcher.scan(folded)):
-            entry = pattern.entry
-            record = found.setdefault((entry.industry, entry.term), {
-                "term": entry.term, "industry": entry.industry, "language": entry.language,
-                "weight": entry.weight, "industry_weight": entry.industry_weight,
-                "count": 0, "where": [], "snippet": "", "best_factor": 0.0,
-            })
-            record["count"] += 1
+        factor = SOURCE_FACTOR[source]
+        for key, entry, count, snippet in _found_in(matcher, text):
+            record = found.get(key)
+            if record is None:
+                record = found[key] = {
+                    "term": entry.term, "industry": entry.industry, "language": entry.language,
+                    "weight": entry.weight, "industry_weight": entry.industry_weight,
+                    "count": 0, "where": [], "snippet": "", "best_factor": 0.0,
+                }
+            record["count"] += count
             if source not in record["where"]:
                 record["where"].append(source)
-            factor = SOURCE_FACTOR[source]
-            if factor > record["best_factor"]:
+            if factor > record["best_factor"]:  # the first mention where it counts most
                 record["best_factor"] = factor
-                record["snippet"] = _snippet(text, index, start, end)
+                record["snippet"] = snippet
     by_industry: dict[str, float] = defaultdict(float)
     distinct: dict[str, int] = defaultdict(int)
     strong: dict[str, bool] = defaultdict(bool)
@@ -251,6 +275,26 @@ def score_fit(matcher: Matcher, sources: dict[str, str]) -> FitResult:
         record.pop("best_factor", None)
     return FitResult(fit=fit, industries=ranked, matches=matches[:25],
                      negatives=negatives[:10], points=round(points, 2))
+
+
+@functools.lru_cache(maxsize=64)
+def _found_in(matcher: Matcher, text: str) -> tuple[tuple, ...]:
+    """Each keyword found in ``text``, in the order of its first mention: ((industry, term),
+    entry, mentions, snippet of the first mention).
+
+    Remembered for a while: the inquiries of one company share its website's texts,
+    and rescoring takes them one after the other.
+    """
+    folded, index = fold_with_map(text)
+    found: dict[tuple[str, str], list] = {}
+    for start, end, pattern in _outermost(matcher.scan(folded)):
+        entry = pattern.entry
+        key = (entry.industry, entry.term)
+        if key in found:
+            found[key][1] += 1
+        else:
+            found[key] = [entry, 1, _snippet(text, index, start, end)]
+    return tuple((key, entry, count, snippet) for key, (entry, count, snippet) in found.items())
 
 
 def _outermost(hits):

@@ -4,8 +4,10 @@ Each list has a version number in the shared cache; a save bumps it, and
 every process rebuilds its copy on the next use (``signals.py``).
 """
 
+import contextlib
 import json
 import threading
+from contextvars import ContextVar
 from pathlib import Path
 
 from django.core.cache import cache
@@ -27,6 +29,7 @@ INDUSTRIES = {  # slug -> name, as in ../shared/CONTEXT.md
 
 _lock = threading.Lock()
 _local: dict[str, tuple[int, object]] = {}
+_pinned: ContextVar[dict[str, object] | None] = ContextVar("lists_pinned", default=None)
 
 
 def _version(name: str) -> int:
@@ -41,15 +44,36 @@ def bump(name: str) -> None:
         cache.set(key, 1, timeout=None)
 
 
+@contextlib.contextmanager
+def lists_pinned():
+    """Inside, each list is looked up once and then kept as it was.
+
+    For long runs over many rows (rescoring every inquiry): they all see the same
+    keywords, and no call pays a read of the shared cache for the version. An edit made
+    meanwhile queues a run of its own.
+    """
+    token = _pinned.set({})
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
+
+
 def _cached(name: str, build):
+    pinned = _pinned.get()
+    if pinned is not None and name in pinned:
+        return pinned[name]
     version = _version(name)
     with _lock:
         held = _local.get(name)
-        if held and held[0] == version:
-            return held[1]
-    value = build()
-    with _lock:
-        _local[name] = (version, value)
+    if held and held[0] == version:
+        value = held[1]
+    else:
+        value = build()
+        with _lock:
+            _local[name] = (version, value)
+    if pinned is not None:
+        pinned[name] = value
     return value
 
 
@@ -67,23 +91,23 @@ def mail_lists() -> tuple[frozenset[str], frozenset[str]]:
 
 def keyword_matcher() -> tuple[Matcher, dict[str, str]]:
     """The compiled keywords and the industry names by slug."""
+    return _cached("keywords", _keywords_build)
+
+
+def _keywords_build() -> tuple[Matcher, dict[str, str]]:
     from verification.models import Industry, Keyword
 
-    def build():
-        industries = {i.pk: i for i in Industry.objects.filter(active=True)}
-        entries = []
-        for row in Keyword.objects.values("term", "weight", "industry_id", "language",
-                                          "negative"):
-            if row["negative"]:
-                entries.append(KeywordEntry(row["term"], row["weight"], "", row["language"]))
-            elif row["industry_id"] in industries:
-                industry = industries[row["industry_id"]]
-                entries.append(KeywordEntry(row["term"], row["weight"], industry.slug,
-                                            row["language"], industry.weight))
-        names = {i.slug: i.name for i in industries.values()}
-        return Matcher(entries), names
-
-    return _cached("keywords", build)
+    industries = {i.pk: i for i in Industry.objects.filter(active=True)}
+    entries = []
+    for row in Keyword.objects.values("term", "weight", "industry_id", "language", "negative"):
+        if row["negative"]:
+            entries.append(KeywordEntry(row["term"], row["weight"], "", row["language"]))
+        elif row["industry_id"] in industries:
+            industry = industries[row["industry_id"]]
+            entries.append(KeywordEntry(row["term"], row["weight"], industry.slug,
+                                        row["language"], industry.weight))
+    names = {i.slug: i.name for i in industries.values()}
+    return Matcher(entries), names
 
 
 def default_keywords() -> list[dict]:

@@ -1,10 +1,11 @@
 import logging
+import os
 from collections.abc import Iterable
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from config.celery_app import enqueue as enqueue_task
@@ -134,36 +135,135 @@ def verifications_claim_stale(*, older_than: timedelta, limit: int = 5000) -> li
         older_than=older_than, limit=limit)
 
 
-def verifications_rescore(*, batch_size: int = 500, progress=None) -> int:
+# What a rescoring reads besides the inquiry's texts, and what it may change.
+RESCORE_INPUTS = ["website_title", "website_description", "website_text", "evidence",
+                  "email_status", "email_flags", "website_status", "website_url", "domain_match"]
+RESCORED_FIELDS = ["fit", "fit_matches", "fit_industries", "grade", "score", "reasons",
+                   "evidence"]
+
+
+# Below this many, starting processes costs more than it saves; beyond this many
+# processes, the database and the memory they take are the limit.
+RESCORE_PARALLEL_FROM = 20_000
+RESCORE_MAX_PROCESSES = 4
+
+
+def verifications_rescore(*, batch_size: int = 500, progress=None,
+                          processes: int | None = None) -> int:
     """Recompute fit and grade of every verified inquiry from its stored texts.
 
     No network: the website text, title and description saved at verification
-    time are scored again with the current keywords (after an admin's edit).
-    """
-    from leads.services import companies_refresh
-    from verification.checks import rescore
+    time are scored again with the current keywords (after an admin's edit). Only
+    verifications whose results differ are written, and only their companies'
+    headlines refreshed: an edit of one keyword changes a few, not all 100,000.
 
-    queryset = (Verification.objects.filter(verified_at__isnull=False)
-                .select_related("inquiry").order_by("pk"))
+    Scoring is CPU work in Python, so a large run is shared out to ``processes``
+    processes (default: one per CPU, at most ``RESCORE_MAX_PROCESSES``, from
+    ``RESCORE_PARALLEL_FROM`` verifications on), in batches of whole companies: a
+    company's headline is refreshed by one process only.
+    """
+    verified = Verification.objects.filter(verified_at__isnull=False)
+    # A company's inquiries one after the other: they share the website's texts, which
+    # are then folded and scanned once (``fit._found_in``).
+    batches = _company_batches(
+        verified.order_by("inquiry__company_id", "pk").values_list("pk", "inquiry__company_id"),
+        batch_size)
+    total = sum(map(len, batches))
+    if processes is None:
+        processes = _cpus() if total >= RESCORE_PARALLEL_FROM else 1
     count = 0
-    batch: list[Verification] = []
-    fields = ["fit", "fit_matches", "fit_industries", "grade", "score", "reasons", "evidence"]
-    for verification in queryset.iterator(chunk_size=batch_size):
-        inquiry = verification.inquiry
-        rescore(verification, company_name=inquiry.company_name,
-                message=" ".join(filter(None, (inquiry.product, inquiry.message))))
-        batch.append(verification)
-        if len(batch) >= batch_size:
-            Verification.objects.bulk_update(batch, fields)
-            companies_refresh(company_ids={v.inquiry.company_id for v in batch})
-            count += len(batch)
-            if progress:
-                progress(len(batch))
-            batch = []
-    if batch:
-        Verification.objects.bulk_update(batch, fields)
-        companies_refresh(company_ids={v.inquiry.company_id for v in batch})
-        count += len(batch)
+    if processes > 1 and len(batches) > 1:
+        results = _rescore_in_processes(batches, processes)
+    else:
+        results = map(_rescore_batch, batches)
+    for done in results:
+        count += done
         if progress:
-            progress(len(batch))
+            progress(done)
     return count
+
+
+def _cpus() -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))  # those this process may run on
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return min(cpus, RESCORE_MAX_PROCESSES)
+
+
+def _company_batches(rows, size: int) -> list[list[int]]:
+    """Primary keys in batches of about ``size``, never splitting a company."""
+    batches: list[list[int]] = [[]]
+    last_company = None
+    for pk, company_id in rows:
+        if len(batches[-1]) >= size and company_id != last_company:
+            batches.append([])
+        batches[-1].append(pk)
+        last_company = company_id
+    return [batch for batch in batches if batch]
+
+
+def _rescore_batch(ids: list[int]) -> int:
+    """Rescore these verifications; write those that changed, refresh their companies."""
+    from types import SimpleNamespace
+
+    from leads.services import companies_refresh, rows_update
+    from verification.checks import rescore
+    from verification.lists import lists_pinned
+
+    # Plain rows, not model instances: building 100,000 of those costs seconds, and
+    # rescore() only reads and sets attributes. Those that changed become instances.
+    rows = {
+        row["pk"]: SimpleNamespace(**row)
+        for row in Verification.objects.filter(pk__in=ids, verified_at__isnull=False).values(
+            "pk", *RESCORE_INPUTS, *RESCORED_FIELDS, company_id=F("inquiry__company_id"),
+            company_name=F("inquiry__company_name"), product=F("inquiry__product"),
+            message=F("inquiry__message"))
+    }
+    changed = []
+    with lists_pinned():
+        for pk in ids:
+            row = rows.get(pk)
+            if row is None:  # deleted meanwhile
+                continue
+            before = _scored(row)
+            rescore(row, company_name=row.company_name,
+                    message=" ".join(filter(None, (row.product, row.message))))
+            if _scored(row) != before:
+                changed.append(row)
+    with transaction.atomic():
+        rows_update([Verification(inquiry_id=row.pk,
+                                  **{name: getattr(row, name) for name in RESCORED_FIELDS})
+                     for row in changed], RESCORED_FIELDS)
+        companies_refresh(company_ids={row.company_id for row in changed})
+    return len(rows)
+
+
+def _scored(v) -> tuple:
+    return (v.fit, v.fit_matches, v.fit_industries, v.grade, v.score, v.reasons,
+            (v.evidence or {}).get("fit"))
+
+
+def _rescore_in_processes(batches: list[list[int]], processes: int):
+    """Yield the count of each batch as the worker processes finish them."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    import django
+    from django.db import connection
+
+    # Spawned, not forked: the caller may be a threaded Celery worker. Each process
+    # sets Django up and uses the caller's database (under tests, the test database).
+    database = connection.settings_dict["NAME"]
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=django.setup) as pool:
+        for future in as_completed([pool.submit(_rescore_batch_in_process, batch, database)
+                                    for batch in batches]):
+            yield future.result()
+
+
+def _rescore_batch_in_process(ids: list[int], database) -> int:
+    from django.db import connection
+
+    connection.settings_dict["NAME"] = database  # before its first query
+    return _rescore_batch(ids)
