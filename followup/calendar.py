@@ -14,6 +14,7 @@ at or after an instant; the ``next_followup`` command and the pages use it.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,11 +25,13 @@ import holidays as holidays_lib
 from babel import Locale, UnknownLocaleError
 from django.conf import settings
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 ESTIMATED = "(estimated)"
 SEARCH_DAYS = 400  # a year of holidays and a long vacation; beyond it, give up
+# Business minutes are counted up to this many (the day-by-day walk stops there).
+MINUTES_CAP = 60 * 24 * 400
 
 
 @cache
@@ -113,6 +116,10 @@ class Calendar:
     vacations: list[tuple[date, date, str]] = field(default_factory=list)
     # {date: ("holiday" | "working_day", name)}
     overrides: dict[date, tuple[str, str]] = field(default_factory=dict)
+    # What this calendar found out about each day, and the key of its shared day table.
+    # A calendar is not changed after it is made (the memo would go stale).
+    _days: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _key: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def window_minutes(self) -> int:
@@ -130,33 +137,60 @@ class Calendar:
             return None
         return name, ESTIMATED in name
 
-    def day_off(self, day: date) -> DayOff | None:
-        """Why ``day`` is not a working day here, or None when it is one."""
-        for first, last, note in self.vacations:
-            if first <= day <= last:
-                return DayOff(day, "vacation", _("vacation: %(note)s") % {"note": note}
-                              if note else _("vacation"))
+    def _classify(self, day: date, *, vacations: bool = True) -> tuple[str, str] | None:
+        """(kind, name or note) of a day off, None for a working day: the facts behind
+        ``day_off`` without its sentence, so that they can be remembered in any language."""
+        if vacations:
+            for first, last, note in self.vacations:
+                if first <= day <= last:
+                    return "vacation", note
         override = self.overrides.get(day)
         if override is not None:
             kind, name = override
-            if kind == "working_day":
-                return None
-            return DayOff(day, "override", name or _("day off"))
-        workdays = public_holidays(self.country, self.subdivision, day.year)[1]
-        holiday = self.holidays(day)
-        if holiday is not None:
-            name, estimated = holiday
-            return DayOff(day, "holiday", _("public holiday: %(name)s") % {"name": name},
-                          estimated)
+            return None if kind == "working_day" else ("override", name)
+        names, workdays = public_holidays(self.country, self.subdivision, day.year)
+        name = names.get(day)
+        if name is not None:
+            return "holiday", name
         if day in workdays:
             return None  # an announced make-up working day
         if day.weekday() in weekend_days(self.country):
-            return DayOff(day, "weekend",
-                          _("weekend (%(day)s)") % {"day": date_format(day, "l")})
+            return "weekend", ""
         return None
 
+    def off_kind(self, day: date) -> str | None:
+        """The kind of ``day_off(day)`` ("weekend", "holiday", ...), None on a working day.
+
+        Remembered per calendar: pages ask about the same days again and again.
+        """
+        try:
+            found = self._days[day]
+        except KeyError:
+            found = self._days[day] = self._classify(day)
+        return found[0] if found is not None else None
+
+    def day_off(self, day: date) -> DayOff | None:
+        """Why ``day`` is not a working day here, or None when it is one."""
+        try:
+            found = self._days[day]
+        except KeyError:
+            found = self._days[day] = self._classify(day)
+        if found is None:
+            return None
+        kind, name = found
+        if kind == "vacation":
+            return DayOff(day, kind, _("vacation: %(note)s") % {"note": name} if name
+                          else _("vacation"))
+        if kind == "override":
+            return DayOff(day, kind, name or _("day off"))
+        if kind == "holiday":
+            return DayOff(day, kind, _("public holiday: %(name)s") % {"name": name},
+                          ESTIMATED in name)
+        # WEEKDAYS is what date_format(day, "l") prints, without parsing a format.
+        return DayOff(day, kind, _("weekend (%(day)s)") % {"day": WEEKDAYS[day.weekday()]})
+
     def is_working_day(self, day: date) -> bool:
-        return self.day_off(day) is None
+        return self.off_kind(day) is None
 
     def working_days(self, start: date, count: int) -> list[date]:
         days, day = [], start
@@ -172,10 +206,81 @@ class Calendar:
         """Holidays, overrides and vacations (not weekends) in the coming ``days``."""
         found = []
         for offset in range(days):
-            off = self.day_off(start + timedelta(days=offset))
-            if off is not None and off.kind != "weekend":
-                found.append(off)
+            day = start + timedelta(days=offset)
+            if self.off_kind(day) not in (None, "weekend"):
+                found.append(self.day_off(day))
         return found
+
+    # --- spans of days (the silence of many companies at once) ---------------
+
+    def _vacation_within(self, first: date, last: date) -> bool:
+        return any(start <= last and end >= first for start, end, _note in self.vacations)
+
+    def _table(self, first: date, last: date) -> DayTable:
+        """The shared day table of this calendar's country, zone, window and overrides,
+        covering ``first``..``last`` (vacations are this calendar's own: callers check
+        ``_vacation_within`` first)."""
+        if self._key is None:
+            self._key = (self.country.upper(), self.subdivision, self.zone.key, self.window,
+                         tuple(sorted(self.overrides.items())))
+        table = _TABLES.get(self._key)
+        if table is None or first < table.first or last > table.last:
+            if table is not None:
+                first, last = min(first, table.first), max(last, table.last)
+            # Some days ahead, so that tomorrow's pages still find every day here.
+            table = DayTable(self, first, last + timedelta(days=60))
+            if len(_TABLES) >= TABLES_MAX:
+                _TABLES.clear()
+            _TABLES[self._key] = table
+        return table
+
+    def off_kinds_between(self, first: date, stop: date) -> set[str]:
+        """The kinds of the days off from ``first`` up to, not including, ``stop``."""
+        if stop <= first:
+            return set()
+        last = stop - timedelta(days=1)
+        if self._vacation_within(first, last):
+            return {kind for day in _days(first, stop) if (kind := self.off_kind(day))}
+        return self._table(first, last).kinds_between(first, stop)
+
+    def off_days_between(self, first: date, stop: date) -> list[tuple[date, str]]:
+        """(day, kind) of each day off from ``first`` up to, not including, ``stop``;
+        ``day_off(day)`` words one."""
+        if stop <= first:
+            return []
+        last = stop - timedelta(days=1)
+        if self._vacation_within(first, last):
+            return [(day, kind) for day in _days(first, stop) if (kind := self.off_kind(day))]
+        return self._table(first, last).days_off(first, stop)
+
+    def business_minutes(self, start: datetime, end: datetime) -> int:
+        """Minutes of the business window on working days between two instants."""
+        if end <= start:
+            return 0
+        first = start.astimezone(self.zone).date()
+        last = end.astimezone(self.zone).date()
+        if self._vacation_within(first, last):
+            return self._business_minutes_by_day(start, end)
+        table = self._table(first, last)
+        since, until = _microseconds(start), _microseconds(end)
+        total = table.overlap(first, since, until)
+        if last > first:
+            total += table.overlap(last, since, until) + table.minutes_between(
+                first + timedelta(days=1), last)
+        if total >= MINUTES_CAP:  # years of silence: where the walk stops
+            return self._business_minutes_by_day(start, end)
+        return total
+
+    def _business_minutes_by_day(self, start: datetime, end: datetime) -> int:
+        opens, closes = self.window
+        total, day = 0, start.astimezone(self.zone).date()
+        last = end.astimezone(self.zone).date()
+        while day <= last and total < MINUTES_CAP:
+            if self.is_working_day(day):
+                overlap = min(end, self._at(day, closes)) - max(start, self._at(day, opens))
+                total += max(0, int(overlap.total_seconds() // 60))
+            day += timedelta(days=1)
+        return total
 
     # --- moments ------------------------------------------------------------
 
@@ -230,6 +335,88 @@ class Calendar:
         wall = local.time().replace(second=0, microsecond=0)
         moment = self.next_moment(self._at(day, wall if opens <= wall < closes else opens))
         return Moment(moment.at, skipped + moment.skipped)
+
+
+# --- Day tables ----------------------------------------------------------------
+
+TABLES_MAX = 512
+_TABLES: dict[tuple, DayTable] = {}
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MINUTE = 60_000_000  # microseconds
+
+
+def _microseconds(instant: datetime) -> int:
+    return (instant - EPOCH) // timedelta(microseconds=1)
+
+
+def _days(first: date, stop: date) -> Iterable[date]:
+    day = first
+    while day < stop:
+        yield day
+        day += timedelta(days=1)
+
+
+class DayTable:
+    """The days ``first``..``last`` of one calendar without its vacations: the kind of
+    each day off, and the business minutes of the working days summed up to each day.
+
+    Shared by every calendar with the same country, zone, window and overrides, and kept
+    by the process: counting the business days of silence of thousands of companies then
+    costs a few lookups each, not a walk through every day since our message. Holidays
+    come from the ``holidays`` package, so a table never goes stale; a changed window or
+    override makes another key.
+    """
+
+    def __init__(self, calendar: Calendar, first: date, last: date):
+        opens, closes = calendar.window
+        self.first, self.last = first, last
+        self.kinds: list[str | None] = []
+        # Each working day's window, in microseconds since the epoch (exact, and small).
+        self.windows: list[tuple[int, int] | None] = []
+        self.cumulative = [0]  # business minutes of the days before each index
+        self.offs: list[int] = []  # indexes of the days off
+        for index, day in enumerate(_days(first, last + timedelta(days=1))):
+            found = calendar._classify(day, vacations=False)
+            kind = found[0] if found is not None else None
+            self.kinds.append(kind)
+            if kind is None:
+                window = (_microseconds(calendar._at(day, opens)),
+                          _microseconds(calendar._at(day, closes)))
+                minutes = max(0, (window[1] - window[0]) // MINUTE)
+            else:
+                window, minutes = None, 0
+                self.offs.append(index)
+            self.windows.append(window)
+            self.cumulative.append(self.cumulative[-1] + minutes)
+
+    def _index(self, day: date) -> int:
+        return (day - self.first).days
+
+    def minutes_between(self, first: date, stop: date) -> int:
+        """Business minutes of the whole days from ``first`` up to, not including, ``stop``."""
+        if stop <= first:
+            return 0
+        return self.cumulative[self._index(stop)] - self.cumulative[self._index(first)]
+
+    def overlap(self, day: date, start: int, end: int) -> int:
+        """Minutes of ``day``'s window between ``start`` and ``end`` (``_microseconds``)."""
+        window = self.windows[self._index(day)]
+        if window is None:
+            return 0
+        return max(0, (min(end, window[1]) - max(start, window[0])) // MINUTE)
+
+    def _offs(self, first: date, stop: date) -> list[int]:
+        return self.offs[bisect_left(self.offs, self._index(first)):
+                         bisect_left(self.offs, self._index(stop))]
+
+    def kinds_between(self, first: date, stop: date) -> set[str]:
+        return {self.kinds[index] for index in self._offs(first, stop)}
+
+    def days_off(self, first: date, stop: date) -> list[tuple[date, str]]:
+        return [(self.first + timedelta(days=index), self.kinds[index])
+                for index in self._offs(first, stop)]
 
 
 # --- Clock for the pages -----------------------------------------------------

@@ -2,30 +2,42 @@
 
 Counts and grouping happen in the database (aggregations with filters); only
 what needs the buyer's calendar (business days of silence, the reasons) is
-computed per company, and only for the companies awaiting a reply.
+computed per company, and only for the companies awaiting a reply: from plain
+rows, with the calendars' shared day tables, the reasons as codes, and in words
+only for the rows the page shows. The page's figures are shared by the managers
+for a minute (``page_cached``).
 """
 
 from __future__ import annotations
 
+import time as time_module
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property, partial
 from statistics import median
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.translation import get_language
 
 from followup.models import FollowUp
-from followup.services import calendars_for
-from followup.silence import CODES, business_minutes, headline, why_no_reply
+from followup.services import calendars_for, channel_rankings
+from followup.silence import CODES, PRIORITY, headline, why_no_reply
 from leads.models import (
     CLOSED_STATUSES,
     Activity,
+    ChannelKind,
     Company,
     CompanyStatus,
     ContactChannel,
     Inquiry,
+    Platform,
 )
 
 GENUINE = ("A", "B")
@@ -44,58 +56,131 @@ class Period:
                 datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=zone))
 
 
+class SilentCompany:
+    """The columns of a company that the silent list needs, read as plain rows: thousands
+    of model instances cost more than all the calendar arithmetic. The company's own
+    rules (zone, awaiting a reply, link) are borrowed from ``Company``."""
+
+    FIELDS = ("pk", "name", "country", "platform", "grade", "owner_id", "status",
+              "email_status", "last_contact_at", "last_reply_at", "time_zone",
+              "time_zone_source", "subdivision", "business_hours")
+    __slots__ = (*FIELDS, "owner")
+
+    buyer_zone = Company.buyer_zone
+    awaiting_reply = Company.awaiting_reply
+    get_absolute_url = Company.get_absolute_url
+
+    def __init__(self, row: tuple, owner=None):
+        for name, value in zip(self.FIELDS, row, strict=True):
+            setattr(self, name, value)
+        self.owner = owner
+
+    def get_platform_display(self) -> str:
+        return force_str(PLATFORMS.get(self.platform, self.platform), strings_only=True)
+
+
+PLATFORMS = dict(Platform.choices)
+
+
 @dataclass
 class Silent:
-    company: Company
+    company: SilentCompany
     business_days: float
-    reasons: list = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    explain: Callable[[], list] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def reasons(self) -> list:
+        """The reasons in words (``why_no_reply``), worked out when first asked for: the
+        page words a hundred rows, the counts need only ``codes``."""
+        return self.explain() if self.explain else []
 
     @property
     def reason(self):
         return headline(self.reasons)
 
+    @property
+    def reason_code(self) -> str:
+        """The code of ``reason``, without wording the reasons."""
+        return min(self.codes, key=_PRIORITY.__getitem__) if self.codes else ""
+
+
+_PRIORITY = {code: rank for rank, code in enumerate(PRIORITY)}
+
 
 def awaiting(period: Period, *, min_days: float = 3, now: datetime | None = None) -> list[Silent]:
     """Companies contacted in the period and awaiting a reply for more than ``min_days``
     business days of the buyer's calendar, longest silence first."""
+    from django.contrib.auth import get_user_model
+
     now = now or timezone.now()
     start, end = period.bounds
-    companies = list(
+    candidates = (
         Company.objects.filter(last_contact_at__gte=start, last_contact_at__lt=end)
         .filter(Q(last_reply_at__isnull=True) | Q(last_reply_at__lt=F("last_contact_at")))
-        .exclude(status__in=CLOSED_STATUSES).select_related("owner")
+        .exclude(status__in=CLOSED_STATUSES)
     )
-    calendars = calendars_for(companies)
-    channels: dict[int, set[str]] = {}
-    for company_id, kind in ContactChannel.objects.filter(
-            company__in=companies).values_list("company_id", "kind"):
-        channels.setdefault(company_id, set()).add(kind)
-    silent = []
+    rows = list(candidates.values_list(*SilentCompany.FIELDS))
+    owners = {user.pk: user for user in get_user_model().objects.filter(
+        pk__in={row[5] for row in rows if row[5] is not None})}
+    companies = [SilentCompany(row, owners.get(row[5])) for row in rows]
+    calendars = calendars_for(companies, ids=candidates.values("pk"))
+    found = []
     for company in companies:
         calendar = calendars[company.pk]
         if calendar is None:
             continue
-        days = business_minutes(calendar, company.last_contact_at, now) / calendar.window_minutes
+        minutes = calendar.business_minutes(company.last_contact_at, now)
+        days = minutes / calendar.window_minutes
         if days > min_days:
-            silent.append(Silent(company, round(days, 1), why_no_reply(
-                company, calendar, channels=channels.get(company.pk, set()), now=now)))
+            found.append((company, calendar, minutes, round(days, 1)))
+    # The companies' kinds of channel but email (only another channel matters here).
+    kinds = (ContactChannel.objects.filter(company__in=candidates.values("pk"))
+             .exclude(kind=ChannelKind.EMAIL).order_by().values_list("company_id", "kind")
+             .distinct())
+    channels: dict[int, set[str]] = {}
+    for company_id, kind in kinds:
+        channels.setdefault(company_id, set()).add(kind)
+    rankings = channel_rankings()
+    silent = []
+    for company, calendar, minutes, days in found:
+        arguments = {"channels": channels.get(company.pk, set()), "now": now,
+                     "rankings": rankings, "minutes": minutes}
+        silent.append(Silent(
+            company, days,
+            [reason.code for reason in why_no_reply(company, calendar, text=False, **arguments)],
+            partial(why_no_reply, company, calendar, **arguments)))
     return sorted(silent, key=lambda s: -s.business_days)
 
 
 def group_counts(silent: list[Silent]) -> dict[str, list[tuple[str, int]]]:
+    """How many silent companies per rep, country, platform and grade, most first."""
     by = {"rep": Counter(), "country": Counter(), "platform": Counter(), "grade": Counter()}
+    owners = {}
     for row in silent:
         company = row.company
-        by["rep"][(company.owner.get_full_name() or company.owner.username)
-                  if company.owner else "pool"] += 1
+        owners.setdefault(company.owner_id, company.owner)
+        by["rep"][company.owner_id] += 1
         by["country"][company.country or "–"] += 1
-        by["platform"][company.get_platform_display() or "–"] += 1
+        by["platform"][company.platform] += 1
         by["grade"][company.grade or "–"] += 1
+    # Labels last, once per value (two reps of one name count together, as shown).
+    labels = {
+        "rep": {pk: (owner.get_full_name() or owner.username) if owner else "pool"
+                for pk, owner in owners.items()},
+        "platform": {value: force_str(PLATFORMS.get(value, value)) or "–"
+                     for value in by["platform"]},
+    }
+    for key, names in labels.items():
+        counted = Counter()
+        for value, n in by[key].items():
+            counted[names[value]] += n
+        by[key] = counted
     return {key: counter.most_common() for key, counter in by.items()}
 
 
 def reason_counts(silent: list[Silent]) -> list[tuple[str, int]]:
-    counter = Counter(reason.code for row in silent for reason in row.reasons)
+    counter = Counter(code for row in silent for code in row.codes)
     return [(code, counter[code]) for code in CODES if counter[code]]
 
 
@@ -110,53 +195,75 @@ def overdue_by_rep(now: datetime | None = None) -> list[dict]:
     )
 
 
-def funnel(period: Period) -> list[tuple[str, int]]:
+def inquiry_counts(period: Period) -> list[dict]:
+    """Inquiries received in the period per platform: all, genuine, target, fake (one scan
+    for the funnel and the fake share)."""
+    start, end = period.bounds
+    return list(
+        Inquiry.objects.filter(received_at__gte=start, received_at__lt=end)
+        .values("platform").annotate(
+            total=Count("pk"),
+            genuine=Count("pk", filter=Q(verification__grade__in=GENUINE)),
+            target=Count("pk", filter=Q(verification__grade__in=GENUINE,
+                                        verification__fit__gte=TARGET_FIT)),
+            fake=Count("pk", filter=Q(verification__grade="D")))
+        .order_by("platform"))
+
+
+def funnel(period: Period, counts: list[dict] | None = None) -> list[tuple[str, int]]:
     """Inquiries received in the period, and how far their companies got."""
     start, end = period.bounds
-    inquiries = Inquiry.objects.filter(received_at__gte=start, received_at__lt=end)
-    companies = Company.objects.filter(inquiries__in=inquiries).distinct()
-    totals = inquiries.aggregate(
-        inquiries=Count("pk"),
-        genuine=Count("pk", filter=Q(verification__grade__in=GENUINE)),
-        target=Count("pk", filter=Q(verification__grade__in=GENUINE,
-                                    verification__fit__gte=TARGET_FIT)),
-    )
-    reached = Company.objects.filter(pk__in=companies.values("pk")).aggregate(
+    counts = inquiry_counts(period) if counts is None else counts
+    received = Inquiry.objects.filter(received_at__gte=start, received_at__lt=end)
+    reached = Company.objects.filter(pk__in=received.values("company_id")).aggregate(
         contacted=Count("pk", filter=Q(last_contact_at__isnull=False)),
         replied=Count("pk", filter=Q(last_reply_at__isnull=False)),
         quoting=Count("pk", filter=Q(status__in=[CompanyStatus.QUOTING, CompanyStatus.WON])),
         won=Count("pk", filter=Q(status=CompanyStatus.WON)),
     )
-    return [("inquiries", totals["inquiries"]), ("genuine", totals["genuine"]),
-            ("target", totals["target"]), ("contacted", reached["contacted"]),
-            ("replied", reached["replied"]), ("quoting", reached["quoting"]),
-            ("won", reached["won"])]
+    return [("inquiries", sum(row["total"] for row in counts)),
+            ("genuine", sum(row["genuine"] for row in counts)),
+            ("target", sum(row["target"] for row in counts)),
+            ("contacted", reached["contacted"]), ("replied", reached["replied"]),
+            ("quoting", reached["quoting"]), ("won", reached["won"])]
 
 
-def fake_share(period: Period) -> list[dict]:
-    start, end = period.bounds
-    rows = (Inquiry.objects.filter(received_at__gte=start, received_at__lt=end)
-            .values("platform").annotate(total=Count("pk"),
-                                         fake=Count("pk", filter=Q(verification__grade="D")))
-            .order_by("platform"))
-    return [{**row, "share": round(100 * row["fake"] / row["total"], 1) if row["total"] else 0}
-            for row in rows]
+def fake_share(period: Period, counts: list[dict] | None = None) -> list[dict]:
+    counts = inquiry_counts(period) if counts is None else counts
+    return [{"platform": row["platform"], "total": row["total"], "fake": row["fake"],
+             "share": round(100 * row["fake"] / row["total"], 1) if row["total"] else 0}
+            for row in counts]
 
 
 def response(period: Period, by: str = "rep") -> list[dict]:
     """Reply rate (replied / contacted) and median hours to their reply and to our first
-    response, per rep, country, platform or month of the first contact.
+    response, per rep, country, platform or month of the first contact."""
+    return responses(period)[by]
 
-    Counts are grouped in the database; medians are taken over one query's durations
-    (SQLite has no percentile function).
+
+GROUPINGS = ("rep", "country", "platform", "month")
+
+
+def responses(period: Period) -> dict[str, list[dict]]:
+    """``response`` for every grouping at once, from one query.
+
+    The companies first contacted in the period are found by an aggregate over the
+    contact attempts (index ``activity_kind_company``); their first reply and first
+    inquiry come from correlated subqueries on the same indexes, for those companies
+    only. Grouping and medians then run over these rows in Python: a few thousand
+    rows at most, and SQLite has no percentile function.
     """
     start, end = period.bounds
+    first_contacts = (
+        Activity.objects.filter(kind=Activity.Kind.CONTACT_ATTEMPT).order_by()
+        .values("company_id").annotate(first=Min("created_at"))
+        .filter(first__gte=start, first__lt=end).values("company_id")
+    )
     attempts = Activity.objects.filter(company=OuterRef("pk"),
                                        kind=Activity.Kind.CONTACT_ATTEMPT)
-    companies = (
-        Company.objects
+    rows = (
+        Company.objects.filter(pk__in=first_contacts)
         .annotate(contact=Subquery(attempts.order_by("created_at").values("created_at")[:1]))
-        .filter(contact__gte=start, contact__lt=end)
         .annotate(
             reply=Subquery(Activity.objects.filter(
                 company=OuterRef("pk"), kind=Activity.Kind.REPLY,
@@ -165,39 +272,47 @@ def response(period: Period, by: str = "rep") -> list[dict]:
             received=Subquery(Inquiry.objects.filter(company=OuterRef("pk"))
                               .order_by("received_at").values("received_at")[:1]),
         )
+        .order_by()
+        .values_list("owner__username", "country", "platform", "contact", "reply", "received")
     )
-    key = {"rep": F("owner__username"), "country": F("country"), "platform": F("platform"),
-           "month": TruncMonth("contact", tzinfo=timezone.get_current_timezone())}[by]
-    counts = (companies.annotate(group=key).values("group")
-              .annotate(contacted=Count("pk"), replied=Count("pk", filter=Q(reply__isnull=False)))
-              .order_by("group"))
-    to_reply: dict = {}
-    to_first: dict = {}
-    for group, contact, reply, received in companies.annotate(group=key).values_list(
-            "group", "contact", "reply", "received"):
-        if reply:
-            to_reply.setdefault(group, []).append((reply - contact).total_seconds() / 3600)
-        if received and contact >= received:
-            to_first.setdefault(group, []).append((contact - received).total_seconds() / 3600)
-    names = _rep_names() if by == "rep" else {}
-    rows = []
-    for row in counts:
-        group = row["group"]
-        if by == "month" and group:
-            label = group.strftime("%Y-%m")
-        elif by == "rep":
-            label = names.get(group, group or "pool")
-        else:
-            label = group or "–"
-        rows.append({
-            "key": label, "contacted": row["contacted"], "replied": row["replied"],
-            "rate": round(100 * row["replied"] / row["contacted"], 1),
-            "median_reply_hours": round(median(to_reply[group]), 1)
-            if to_reply.get(group) else None,
-            "median_first_response_hours": round(median(to_first[group]), 1)
-            if to_first.get(group) else None,
-        })
-    return rows
+    zone = timezone.get_current_timezone()
+    grouped: dict[str, dict] = {by: {} for by in GROUPINGS}
+    for username, country, platform, contact, reply, received in rows:
+        month = contact.astimezone(zone).replace(day=1, hour=0, minute=0, second=0,
+                                                 microsecond=0)
+        for by, group in (("rep", username), ("country", country), ("platform", platform),
+                          ("month", month)):
+            bucket = grouped[by].setdefault(group, {"contacted": 0, "replied": 0,
+                                                    "to_reply": [], "to_first": []})
+            bucket["contacted"] += 1
+            if reply:
+                bucket["replied"] += 1
+                bucket["to_reply"].append((reply - contact).total_seconds() / 3600)
+            if received and contact >= received:
+                bucket["to_first"].append((contact - received).total_seconds() / 3600)
+    names = _rep_names() if grouped["rep"] else {}
+    result = {}
+    for by, buckets in grouped.items():
+        rows_out = []
+        # The database's order (NULL, the pool, last), as the grouped query had it.
+        for group in sorted(buckets, key=lambda g: (g is None, g or "")):
+            bucket = buckets[group]
+            if by == "month":
+                label = group.strftime("%Y-%m")
+            elif by == "rep":
+                label = names.get(group, group or "pool")
+            else:
+                label = group or "–"
+            rows_out.append({
+                "key": label, "contacted": bucket["contacted"], "replied": bucket["replied"],
+                "rate": round(100 * bucket["replied"] / bucket["contacted"], 1),
+                "median_reply_hours": round(median(bucket["to_reply"]), 1)
+                if bucket["to_reply"] else None,
+                "median_first_response_hours": round(median(bucket["to_first"]), 1)
+                if bucket["to_first"] else None,
+            })
+        result[by] = rows_out
+    return result
 
 
 def _rep_names() -> dict[str, str]:
@@ -205,3 +320,77 @@ def _rep_names() -> dict[str, str]:
 
     return {u.username: (u.get_full_name() or u.username)
             for u in get_user_model().objects.filter(companies__isnull=False).distinct()}
+
+
+SHOWN_SILENT = 100  # rows of the silent list on the page; the CSV has them all
+
+
+def page(period: Period, min_days: float, *, now: datetime | None = None) -> dict:
+    """Everything the dashboard shows, as plain data: ``tables`` ({name: (header, rows)},
+    each also a CSV file), ``groups`` of the silent, the first ``SHOWN_SILENT`` silent
+    companies with the reason in words, and how many are silent."""
+    silent = awaiting(period, min_days=min_days, now=now)
+    counts = inquiry_counts(period)
+    tables = {
+        "funnel": (["stage", "count"], funnel(period, counts)),
+        "fake_share": (["platform", "inquiries", "fake", "share_percent"],
+                       [(r["platform"], r["total"], r["fake"], r["share"])
+                        for r in fake_share(period, counts)]),
+        "reasons": (["reason", "companies"], reason_counts(silent)),
+        "overdue": (["rep", "overdue_followups"],
+                    [(f"{r['company__owner__first_name']} {r['company__owner__last_name']}"
+                      .strip() or r["company__owner__username"], r["n"])
+                     for r in overdue_by_rep(now)]),
+    }
+    for by, rows in responses(period).items():
+        tables[f"response_{by}"] = (
+            [by, "contacted", "replied", "reply_rate_percent", "median_hours_to_reply",
+             "median_hours_to_first_response"],
+            [(r["key"], r["contacted"], r["replied"], r["rate"], r["median_reply_hours"],
+              r["median_first_response_hours"]) for r in rows])
+    groups = group_counts(silent)
+    for by, rows in groups.items():
+        tables[f"silent_by_{by}"] = ([by, "companies"], rows)
+    tables["silent"] = (["company", "rep", "country", "platform", "grade",
+                         "business_days_silent", "reason"],
+                        [(s.company.name, s.company.owner.username if s.company.owner else "",
+                          s.company.country, s.company.platform, s.company.grade,
+                          s.business_days, s.reason_code)
+                         for s in silent])
+    shown = [{
+        "url": s.company.get_absolute_url(), "name": s.company.name,
+        "owner": (s.company.owner.get_full_name() or s.company.owner.username)
+        if s.company.owner else "",
+        "country": s.company.country, "platform": s.company.get_platform_display(),
+        "grade": s.company.grade, "business_days": s.business_days,
+        "reason": s.reason.text if s.reason else "",
+    } for s in silent[:SHOWN_SILENT]]
+    return {"tables": tables, "groups": groups, "silent": shown, "silent_total": len(silent)}
+
+
+def page_cached(period: Period, min_days: float) -> dict:
+    """``page``, shared by every manager for ``LEADQUAL_DASHBOARD_CACHE_SECONDS`` (60).
+
+    Its aggregates read every inquiry, contact and reply of the period: too much work
+    to repeat for each manager who opens a page that changes by the hour. The figures
+    are worked out again once the clock has moved into the next period of that many
+    seconds; meanwhile a change to the data shows at most that late. While one request
+    works them out, the others keep the previous figures. Not shared inside a transaction
+    (it could see its own uncommitted changes) or with the setting at 0 (always fresh).
+    ``shared_as`` names shared figures, so that the page drawn from them is shared too.
+    """
+    seconds = getattr(settings, "LEADQUAL_DASHBOARD_CACHE_SECONDS", 60)
+    if seconds <= 0 or connection.in_atomic_block:
+        return page(period, min_days)
+    tick = int(time_module.time() // seconds)
+    key = f"followup:dashboard:{period.start}:{period.end}:{min_days}:{get_language()}"
+    held = cache.get(key)
+    if held is not None and held[0] == tick:
+        return held[1]
+    if held is not None and held[0] == tick - 1 and not cache.add(f"{key}:busy", 1, seconds):
+        return held[1]  # another request is working out this period's figures
+    figures = page(period, min_days)
+    figures["shared_as"] = f"{key}:{tick}"
+    cache.set(key, (tick, figures), 10 * seconds)
+    cache.delete(f"{key}:busy")
+    return figures

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from followup.models import ChannelRanking
 from leads.models import ChannelKind
 
@@ -23,20 +25,52 @@ class Suggestion:
         return ChannelKind(self.channel).label
 
 
-def suggested_channels(country: str, on_file: set[str]) -> list[Suggestion]:
+RANKINGS_KEY = "followup:channel-rankings"
+
+
+def channel_rankings() -> dict[str, list[str]]:
+    """Every country's channels, most used first, from the shared cache (one read instead
+    of a query per company); ``rankings_changed`` empties it when rankings are saved."""
+    rankings = cache.get(RANKINGS_KEY)
+    if rankings is None:
+        rankings = {}
+        for country, channel in ChannelRanking.objects.order_by(
+                "country", "rank").values_list("country", "channel"):
+            rankings.setdefault(country, []).append(channel)
+        cache.set(RANKINGS_KEY, rankings, 3600)
+    return rankings
+
+
+def rankings_changed(**_kwargs) -> None:
+    """Forget the cached rankings now and again when the transaction commits (a page
+    drawn meanwhile may have cached the old ones)."""
+    from django.db import transaction
+
+    cache.delete(RANKINGS_KEY)
+    transaction.on_commit(lambda: cache.delete(RANKINGS_KEY))
+
+
+def ranked_channels(country: str, rankings: dict[str, list[str]]) -> tuple[list[str], bool]:
+    """(channels most used in ``country`` first, whether they come from its ranking)."""
+    ranked = rankings.get(country.upper(), []) if country else []
+    return (list(ranked), True) if ranked else (list(COMMON_CHANNELS), False)
+
+
+def suggested_channels(country: str, on_file: set[str], *,
+                       rankings: dict[str, list[str]] | None = None) -> list[Suggestion]:
     """The channels buyers in ``country`` use most, first; marks those the company has."""
-    ranked = list(ChannelRanking.objects.filter(country=country.upper())
-                  .order_by("rank").values_list("channel", flat=True)) if country else []
-    channels, from_ranking = (ranked, True) if ranked else (list(COMMON_CHANNELS), False)
+    channels, from_ranking = ranked_channels(
+        country, rankings if rankings is not None else channel_rankings())
     return [Suggestion(channel, rank, channel in on_file, from_ranking)
             for rank, channel in enumerate(channels, start=1)]
 
 
-def buyer_calendar(company, *, vacations=None, overrides=None):
+def buyer_calendar(company, *, vacations=None, overrides=None, default_window=None):
     """The buyer's calendar, or None when their zone is unknown.
 
-    ``vacations`` (list of (first, last, note)) and ``overrides`` ({date: (kind,
-    name)}) may be passed in by callers that loaded them for many companies.
+    ``vacations`` (list of (first, last, note)), ``overrides`` ({date: (kind,
+    name)}) and ``default_window`` (``business_window()``) may be passed in by callers
+    that loaded them for many companies.
     """
     from followup.calendar import Calendar, business_window, overrides_by_country, parse_window
     from followup.models import Vacation
@@ -54,23 +88,46 @@ def buyer_calendar(company, *, vacations=None, overrides=None):
     except ValueError:
         window = None
     return Calendar(country=company.country, zone=zone, subdivision=company.subdivision,
-                    window=window or business_window(), vacations=vacations,
-                    overrides=overrides)
+                    window=window or default_window or business_window(),
+                    vacations=vacations, overrides=overrides)
 
 
-def calendars_for(companies) -> dict:
-    """Calendars of many companies with two queries in all (the inbox's rows)."""
-    from followup.calendar import overrides_by_country
+def calendars_for(companies, *, ids=None) -> dict:
+    """Calendars of many companies with two queries in all (the inbox's rows).
+
+    Companies with equal calendars (same country, zone, state, hours, no vacation) share
+    one ``Calendar``, and with it what it finds out about each day. ``ids``, a query of
+    the companies' ids, spares the database a long list of them.
+    """
+    from followup.calendar import business_window, overrides_by_country
     from followup.models import Vacation
 
     companies = list(companies)
+    if not companies:
+        return {}
     vacations: dict[int, list] = {}
-    for row in Vacation.objects.filter(company__in=[c.pk for c in companies]).values_list(
+    for row in Vacation.objects.filter(
+            company__in=[c.pk for c in companies] if ids is None else ids).values_list(
             "company_id", "first_day", "last_day", "note"):
         vacations.setdefault(row[0], []).append(row[1:])
     overrides = overrides_by_country({c.country for c in companies if c.country})
-    return {c.pk: buyer_calendar(c, vacations=vacations.get(c.pk, []),
-                                 overrides=overrides.get(c.country, {})) for c in companies}
+    window = business_window()  # one read of the team's settings, not one per company
+    shared: dict[tuple, object] = {}
+    calendars = {}
+    for company in companies:
+        own = vacations.get(company.pk, [])
+        key = None if own else (company.country, company.time_zone, company.time_zone_source,
+                                company.subdivision, company.business_hours)
+        if key is None or key not in shared:
+            calendar = buyer_calendar(company, vacations=own,
+                                      overrides=overrides.get(company.country, {}),
+                                      default_window=window)
+            if key is not None:
+                shared[key] = calendar
+        else:
+            calendar = shared[key]
+        calendars[company.pk] = calendar
+    return calendars
 
 
 def vacation_add(*, company, first_day, last_day, note: str = "", user=None):

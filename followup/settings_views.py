@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from followup.cadence import default_cadence
 from followup.models import CadenceStep, ChannelRanking
+from followup.services import rankings_changed
 from leads.countries import country_name, parse_country
 from leads.forms import BusinessHoursField, form_errors
 from leads.models import ChannelKind, TeamSettings
@@ -82,6 +83,7 @@ def ranking_save(request):
         ChannelRanking.objects.filter(country=code).delete()
         ChannelRanking.objects.bulk_create(
             [ChannelRanking(country=code, channel=c, rank=n) for n, c in enumerate(channels, 1)])
+        rankings_changed()  # bulk_create sends no signal
     messages.success(request, _("Ranking for %(country)s saved.") % {"country": code})
     return redirect("settings:index")
 

@@ -101,33 +101,8 @@ def dashboard(request):
         min_days = max(0.0, float(request.GET.get("days", "3")))
     except ValueError:
         min_days = 3.0
-    silent = figures.awaiting(period, min_days=min_days)
-    tables = {
-        "funnel": (["stage", "count"], figures.funnel(period)),
-        "fake_share": (["platform", "inquiries", "fake", "share_percent"],
-                       [(r["platform"], r["total"], r["fake"], r["share"])
-                        for r in figures.fake_share(period)]),
-        "reasons": (["reason", "companies"], figures.reason_counts(silent)),
-        "overdue": (["rep", "overdue_followups"],
-                    [(f"{r['company__owner__first_name']} {r['company__owner__last_name']}"
-                      .strip() or r["company__owner__username"], r["n"])
-                     for r in figures.overdue_by_rep()]),
-    }
-    for by in ("rep", "country", "platform", "month"):
-        tables[f"response_{by}"] = (
-            [by, "contacted", "replied", "reply_rate_percent", "median_hours_to_reply",
-             "median_hours_to_first_response"],
-            [(r["key"], r["contacted"], r["replied"], r["rate"], r["median_reply_hours"],
-              r["median_first_response_hours"]) for r in figures.response(period, by)])
-    groups = figures.group_counts(silent)
-    for by, rows in groups.items():
-        tables[f"silent_by_{by}"] = ([by, "companies"], rows)
-    tables["silent"] = (["company", "rep", "country", "platform", "grade",
-                         "business_days_silent", "reason"],
-                        [(s.company.name, s.company.owner.username if s.company.owner else "",
-                          s.company.country, s.company.platform, s.company.grade,
-                          s.business_days, s.reason.code if s.reason else "")
-                         for s in silent])
+    page = figures.page_cached(period, min_days)
+    tables = page["tables"]
     name = request.GET.get("csv")
     if name in tables:
         from leads.exporting import neutralise
@@ -142,7 +117,7 @@ def dashboard(request):
             writer.writerow([neutralise(value) for value in row])
         return response
     return render(request, "followup/dashboard.html", {
-        "period": period, "min_days": min_days, "silent": silent[:100],
-        "silent_total": len(silent), "tables": tables, "groups": groups,
-        "query": request.GET.urlencode(),
+        "period": period, "min_days": min_days, "silent": page["silent"],
+        "silent_total": page["silent_total"], "tables": tables, "groups": page["groups"],
+        "query": request.GET.urlencode(), "shared_as": page.get("shared_as"),
     })

@@ -1,10 +1,114 @@
+from functools import cache
+
 from django import forms
 from django.conf import settings
+from django.forms.renderers import DjangoTemplates
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from leads.importer import PRESET_CHOICES
 from leads.models import Activity, ChannelKind, CompanyStatus, ContactChannel, Segment
 from verification.models import Verification
+
+
+def _attrs(attrs: dict) -> str:
+    """``django/forms/widgets/attrs.html`` in Python."""
+    return format_html_join("", " {}{}", (
+        (name, "" if value is True else format_html('="{}"', str(value)))
+        for name, value in attrs.items() if value is not False))
+
+
+class FastSelect(forms.Select):
+    """A ``Select`` that writes exactly what Django's templates write (``select.html``,
+    ``select_option.html``, ``attrs.html``), in Python, and remembers what it wrote for
+    the same name, attributes, value and choices: a long list of options through the
+    template engine, one include per option, cost more than the rest of a page.
+    ``tests/test_screen_output.py`` compares the two."""
+
+    _rendered: dict = {}  # shared by the process; emptied when it grows past _KEEP
+    _KEEP = 512
+
+    def choices_key(self) -> tuple:
+        return tuple((str(choice), str(label)) for choice, label in self.choices)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        key = (name, get_language(), tuple((attrs or {}).items()), tuple(self.attrs.items()),
+               tuple(self.format_value(value)), self.choices_key())
+        try:
+            return self._rendered[key]
+        except KeyError:
+            pass
+        except TypeError:  # an attribute that cannot be a key: render each time
+            return self._render_options(name, value, attrs)
+        html = self._render_options(name, value, attrs)
+        if len(self._rendered) >= self._KEEP:
+            self._rendered.clear()
+        self._rendered[key] = html
+        return html
+
+    def _render_options(self, name, value, attrs) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.extend(
+                format_html('\n  <option value="{}"{}>{}</option>\n', str(option["value"]),
+                            _attrs(option["attrs"]), option["label"])
+                for option in options)
+            if group_name:
+                parts.append(SafeString("\n  </optgroup>"))
+        parts.append(SafeString("\n</select>"))  # the renderer strips the last newline
+        return SafeString("".join(parts))
+
+
+def _frozen(value):
+    """A widget's context as a key: what each value is and what it writes."""
+    if isinstance(value, dict):
+        return ("dict", tuple((name, _frozen(item)) for name, item in value.items()))
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_frozen(item) for item in value))
+    if value is None or isinstance(value, bool | int | float):
+        return (type(value).__name__, value)
+    # Strings (lazy ones in the language of the key), values of model choices, dates: as
+    # the templates write them, with their kind (a safe string is not escaped).
+    return (type(value).__name__, str(value))
+
+
+class WidgetRenderer(DjangoTemplates):
+    """Django's form renderer, remembering the HTML of each widget it drew by the widget's
+    context and the language: pages draw the same inputs with the same values on every
+    view, and each one through the template engine cost more than the lookup. What it
+    draws is what Django draws (``tests/test_screen_output.py``)."""
+
+    _drawn: dict = {}  # shared by the process; emptied when it grows past _KEEP
+    _KEEP = 2048
+
+    def render(self, template_name, context, request=None):
+        if (request is not None or set(context) != {"widget"}
+                or not template_name.startswith("django/forms/widgets/")):
+            return super().render(template_name, context, request)
+        key = (template_name, get_language(), _frozen(context["widget"]))
+        try:
+            return self._drawn[key]
+        except KeyError:
+            pass
+        html = super().render(template_name, context, request)
+        if len(self._drawn) >= self._KEEP:
+            self._drawn.clear()
+        self._drawn[key] = html
+        return html
+
+
+WIDGETS = WidgetRenderer()
+
+
+class PageForm(forms.Form):
+    """The forms of the pages: their widgets are remembered (``WidgetRenderer``)."""
+
+    default_renderer = WIDGETS
 
 
 class ImportForm(forms.Form):
@@ -32,30 +136,34 @@ class ImportForm(forms.Form):
         return upload
 
 
-class NoteForm(forms.Form):
+class NoteForm(PageForm):
     body = forms.CharField(
         label=_("Note"), max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Add a note for the team")}),
     )
 
 
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=CompanyStatus.choices)
+class StatusForm(PageForm):
+    status = forms.ChoiceField(label=_("Status"), choices=CompanyStatus.choices,
+                               widget=FastSelect)
     note = forms.CharField(
         label=_("Why"), required=False, max_length=1000,
         widget=forms.TextInput(attrs={"placeholder": _("Why (optional)")}),
     )
 
 
-class ContactAttemptForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=ChannelKind.choices)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Activity.Outcome.choices[1:])
+class ContactAttemptForm(PageForm):
+    channel = forms.ChoiceField(label=_("Channel"), choices=ChannelKind.choices,
+                                widget=FastSelect)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Activity.Outcome.choices[1:],
+                                widget=FastSelect)
     body = forms.CharField(label=_("What was sent"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000)
 
 
-class ReplyForm(forms.Form):
-    channel = forms.ChoiceField(label=_("Channel"), choices=ChannelKind.choices)
+class ReplyForm(PageForm):
+    channel = forms.ChoiceField(label=_("Channel"), choices=ChannelKind.choices,
+                                widget=FastSelect)
     body = forms.CharField(label=_("What they said"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}), max_length=10_000)
     away_until = forms.DateField(
@@ -66,19 +174,21 @@ class ReplyForm(forms.Form):
     )
 
 
-class SnoozeForm(forms.Form):
+class SnoozeForm(PageForm):
     until = forms.DateField(label=_("Snooze until"),
                             widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class SegmentForm(forms.Form):
-    segment = forms.ChoiceField(label=_("Segment"), choices=Segment.choices, required=False)
+class SegmentForm(PageForm):
+    segment = forms.ChoiceField(label=_("Segment"), choices=Segment.choices, required=False,
+                                widget=FastSelect)
 
 
-class GradeOverrideForm(forms.Form):
+class GradeOverrideForm(PageForm):
     grade = forms.ChoiceField(
         label=_("Grade"), required=False,
         choices=[("", _("Verified grade (no override)")), *Verification.Grade.choices],
+        widget=FastSelect,
     )
     reason = forms.CharField(
         label=_("Reason"), required=False, max_length=500,
@@ -92,9 +202,9 @@ class GradeOverrideForm(forms.Form):
         return data
 
 
-class AssignForm(forms.Form):
+class AssignForm(PageForm):
     owner = forms.ModelChoiceField(label=_("Assign to"), queryset=None, required=False,
-                                   empty_label=_("Public pool"))
+                                   empty_label=_("Public pool"), widget=FastSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,10 +213,13 @@ class AssignForm(forms.Form):
 
 
 class ChannelForm(forms.ModelForm):
+    default_renderer = WIDGETS
+
     class Meta:
         model = ContactChannel
         fields = ["kind", "value", "note", "is_emergency"]
-        widgets = {"value": forms.TextInput(attrs={"placeholder": _("address, number or handle")})}
+        widgets = {"kind": FastSelect,
+                   "value": forms.TextInput(attrs={"placeholder": _("address, number or handle")})}
 
     def __init__(self, *args, company=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,7 +250,7 @@ def reps_queryset():
             .order_by("first_name", "username"))
 
 
-class VacationForm(forms.Form):
+class VacationForm(PageForm):
     first_day = forms.DateField(label=_("First day"),
                                 widget=forms.DateInput(attrs={"type": "date"}))
     last_day = forms.DateField(label=_("Last day"),
@@ -177,21 +290,35 @@ class BusinessHoursField(forms.RegexField):
         return value
 
 
-class BuyerCalendarForm(forms.Form):
+@cache
+def zone_choices() -> tuple[tuple[str, str], ...]:
+    """The IANA zones a rep may choose, read from the zone files once per process."""
+    import zoneinfo
+
+    return tuple((name, name) for name in sorted(zoneinfo.available_timezones())
+                 if "/" in name
+                 and not name.startswith(("Etc/", "SystemV/", "posix/", "right/")))
+
+
+class ZoneSelect(FastSelect):
+    """The time zones: ``zone_choices()`` after an empty choice, the same list in each
+    language, so the language names them (no need to compare 430 choices)."""
+
+    def choices_key(self) -> tuple:
+        return ("zones", get_language())
+
+
+class BuyerCalendarForm(PageForm):
     """The buyer's zone (blank = from phone or country), state and business hours."""
 
-    time_zone = forms.ChoiceField(label=_("Time zone"), required=False)
+    time_zone = forms.ChoiceField(label=_("Time zone"), required=False, widget=ZoneSelect)
     subdivision = forms.CharField(label=_("State / province"), required=False, max_length=10)
     business_hours = BusinessHoursField(label=_("Business hours"))
 
     def __init__(self, *args, **kwargs):
-        import zoneinfo
-
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [("", _("From the phone or the country"))] + [
-            (name, name) for name in sorted(zoneinfo.available_timezones())
-            if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/", "right/"))
-        ]
+        self.fields["time_zone"].choices = [("", _("From the phone or the country")),
+                                            *zone_choices()]
 
 
 class HistoryFilterForm(forms.Form):

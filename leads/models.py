@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -195,7 +196,13 @@ class Company(models.Model):
             models.Index(fields=["grade", "-last_received_at"]),
             models.Index(fields=["country", "-last_received_at"]),
             models.Index(fields=["next_followup_at"]),
+            # Merge candidates: the same name in any case (name__iexact).
+            models.Index(Upper("name"), name="company_name_upper"),
         ]
+        # PostgreSQL only (migration 0005_screen_indexes): the inbox order
+        # (last_received_at DESC NULLS LAST, id DESC), and trigram indexes on UPPER(...)
+        # of name and domain for the inbox search (icontains); 0006: country, grade and
+        # the inbox order, for the inbox filtered by country and grade.
 
     def __str__(self) -> str:
         return self.name
@@ -282,6 +289,8 @@ class ContactChannel(models.Model):
         ordering = ["-is_emergency", "kind", "value"]
         verbose_name = _("contact channel")
         verbose_name_plural = _("contact channels")
+        # Merge candidates: companies sharing an address or number.
+        indexes = [models.Index(fields=["value"], name="channel_value")]
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "kind", "value"], name="channel_unique_per_company"
@@ -327,6 +336,8 @@ class Inquiry(models.Model):
         verbose_name = _("inquiry")
         verbose_name_plural = _("inquiries")
         indexes = [models.Index(fields=["company", "-received_at"])]
+        # PostgreSQL only (migration 0005_screen_indexes): trigram indexes on UPPER(...)
+        # of buyer_name, email, company_name, product and message for the inbox search.
 
     def __str__(self) -> str:
         who = self.company_name or self.buyer_name or self.email or f"#{self.pk}"
@@ -375,7 +386,11 @@ class Activity(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
-        indexes = [models.Index(fields=["company", "-created_at"])]
+        indexes = [
+            models.Index(fields=["company", "-created_at"]),
+            # Dashboard: first contact attempt / first reply of each company.
+            models.Index(fields=["kind", "company", "created_at"], name="activity_kind_company"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.company} at {self.created_at:%Y-%m-%d %H:%M}"

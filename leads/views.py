@@ -2,7 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +15,13 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
 from followup.cadence import cadence_postpone, plan_preview
-from followup.services import buyer_calendar, calendars_for, suggested_channels, vacation_add
+from followup.services import (
+    buyer_calendar,
+    calendars_for,
+    channel_rankings,
+    suggested_channels,
+    vacation_add,
+)
 from followup.silence import headline, why_no_reply
 from leads import selectors, services
 from leads.exporting import export_inquiries
@@ -44,6 +51,7 @@ from leads.models import (
     ContactChannel,
     ImportBatch,
     Inquiry,
+    Platform,
     Profile,
 )
 from leads.roles import can_work_leads, is_manager
@@ -85,6 +93,23 @@ class InboxView(LoginRequiredMixin, FilterView):
         kwargs["user"] = self.request.user
         return kwargs
 
+    def paginate_queryset(self, queryset, page_size):
+        """With a search, one query brings the page and the total (``COUNT(*) OVER ()``):
+        the search through every inquiry then runs once instead of twice."""
+        page = self.request.GET.get(self.page_kwarg) or 1
+        if not self.request.GET.get("q", "").strip() or not str(page).isdigit():
+            return super().paginate_queryset(queryset, page_size)
+        number = int(page)
+        start = (number - 1) * page_size
+        rows = list(queryset.annotate(matching=Window(Count("pk")))[start:start + page_size])
+        if not rows:  # past the end, or nothing found: the usual way (and its 404)
+            return super().paginate_queryset(queryset, page_size)
+        paginator = self.get_paginator(queryset, page_size, orphans=self.get_paginate_orphans(),
+                                       allow_empty_first_page=self.get_allow_empty())
+        paginator.count = rows[0].matching
+        page = Page(rows, paginator.validate_number(number), paginator)
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
@@ -104,10 +129,14 @@ class InboxView(LoginRequiredMixin, FilterView):
         return context
 
 
+PLACEHOLDER_PK = 918273645
+
+
 def inbox_rows(companies) -> list[dict]:
     """Each company with the buyer's clock now and, when it awaits a reply, why it may be
-    silent (calendars and channels loaded for the whole page at once)."""
+    silent (calendars, channels and rankings loaded for the whole page at once)."""
     now = timezone.now()
+    companies = list(companies)
     calendars = calendars_for(companies)
     waiting = [c.pk for c in companies if c.awaiting_reply]
     channels: dict[int, set[str]] = {}
@@ -115,17 +144,28 @@ def inbox_rows(companies) -> list[dict]:
         for company_id, kind in ContactChannel.objects.filter(
                 company__in=waiting).values_list("company_id", "kind"):
             channels.setdefault(company_id, set()).add(kind)
+    rankings = channel_rankings() if waiting else {}
+    # get_FOO_display() hashes every choice's lazy label, i.e. translates them all, on
+    # each call: once per page is enough.
+    statuses = {value: str(label) for value, label in CompanyStatus.choices}
+    platforms = {value: str(label) for value, label in Platform.choices}
+    # One reverse() for the page: the company links differ only by their number.
+    link = reverse("leads:company", args=[PLACEHOLDER_PK])
     rows = []
     for company in companies:
         calendar = calendars[company.pk]
+        why = why_no_reply(company, calendar, channels=channels.get(company.pk, set()),
+                           now=now, rankings=rankings) if company.pk in waiting else []
         rows.append({
             "company": company,
+            "url": link.replace(str(PLACEHOLDER_PK), str(company.pk)),
+            "status": statuses.get(company.status, company.status),
+            "platform": platforms.get(company.platform, company.platform),
             "clock": company.buyer_clock(now, calendar) if calendar else None,
-            "why": why_no_reply(company, calendar, channels=channels.get(company.pk, set()),
-                                now=now) if company.pk in waiting else [],
+            "why": why,
+            "why_headline": headline(why),
             "overdue": company.next_followup_at is not None and company.next_followup_at < now,
         })
-        rows[-1]["why_headline"] = headline(rows[-1]["why"])
     return rows
 
 

@@ -219,3 +219,43 @@ def test_business_days_land_on_working_days_in_the_window(buyer, days):
                   for n in range(1, (moment.at.date() - after.astimezone(calendar.zone).date())
                                  .days + 1))
     assert counted == days
+
+
+# --- the shared day tables (issue 9) give what the day-by-day walk gives ----------
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(buyers(), st.integers(min_value=0, max_value=1100 * 24 * 60),
+       st.sampled_from([None, "08:00-12:30", "00:30-23:45", "22:00-23:59"]))
+def test_day_tables_count_as_the_walk_through_every_day(buyer, minutes, window):
+    from followup.calendar import _days, parse_window
+
+    calendar, start = buyer
+    if window:
+        calendar = Calendar(country=calendar.country, zone=calendar.zone,
+                            window=parse_window(window), vacations=calendar.vacations)
+    end = start + timedelta(minutes=minutes, seconds=minutes % 61)
+    assert calendar.business_minutes(start, end) == calendar._business_minutes_by_day(
+        start, end)
+    first = start.astimezone(calendar.zone).date()
+    stop = end.astimezone(calendar.zone).date()
+    walked = [(day, calendar.off_kind(day)) for day in _days(first, stop)
+              if calendar.off_kind(day)]
+    assert calendar.off_days_between(first, stop) == walked
+    assert calendar.off_kinds_between(first, stop) == {kind for _day, kind in walked}
+    # A second calendar of the same place shares the table, and agrees.
+    again = Calendar(country=calendar.country, zone=calendar.zone, window=calendar.window,
+                     vacations=calendar.vacations)
+    assert again.business_minutes(start, end) == calendar.business_minutes(start, end)
+
+
+def test_day_off_is_remembered_per_language():
+    from django.utils import translation
+
+    berlin = calendar_for("DE")
+    saturday = date(2026, 11, 28)
+    with translation.override("en"):
+        assert berlin.day_off(saturday).reason == "weekend (Saturday)"
+    with translation.override("zh-hans"):
+        assert berlin.day_off(saturday).reason != "weekend (Saturday)"
+    with translation.override("en"):
+        assert berlin.day_off(saturday).reason == "weekend (Saturday)"
