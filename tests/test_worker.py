@@ -169,3 +169,43 @@ def test_bulk_run_with_two_workers_keeps_the_per_host_cap_and_never_sends_data(
     assert server.recorder.connections >= 24
     assert server.recorder.open_max == 2  # 8 threads in 2 processes, never 3 connections
     assert not any(c.upper().startswith("DATA") for c in server.recorder.commands)
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_many_inquiries_go_out_as_one_message_that_a_worker_splits(sandbox_internet, tmp_path,
+                                                                   monkeypatch):
+    """An import of thousands waits on the broker once per thousand inquiries, not once per
+    inquiry: the worker sends their messages. Every inquiry is still verified, once."""
+    if not settings.REDIS_URL:
+        pytest.skip("REDIS_URL is not set (CI sets it; see .ci/run)")
+    import redis
+
+    from tests.factories import CompanyFactory, InquiryFactory
+    from verification import services
+
+    monkeypatch.setattr(services, "FAN_OUT", 25)  # 1,000 in production
+    broker = redis.Redis.from_url(settings.REDIS_URL)
+    broker.flushdb()
+    company = CompanyFactory(domain="klarwasser.de")
+    count = 2 * services.FAN_OUT + 10
+    ids = [InquiryFactory(company=company, email=f"buyer{n}@klarwasser.de", website="",
+                          platform_ref=f"FAN{n}").pk for n in range(count)]
+    services.verification_request(inquiry_ids=ids)  # autocommit: sent now
+    assert broker.llen("celery") == 3  # 25, 25 and 10 ids: three messages, not 60
+
+    log = tmp_path / "worker.log"
+    worker = start_worker(base_env(DATABASE_URL=database_url(), REDIS_URL=settings.REDIS_URL),
+                          log)
+    try:
+        wait_for(lambda: Verification.objects.filter(inquiry_id__in=ids,
+                                                      status="done").count() == count,
+                 timeout=240, log=log)
+    finally:
+        stop(worker)
+    runs = Verification.objects.filter(inquiry_id__in=ids).values_list("runs", flat=True)
+    assert sorted(set(runs)) == [1]
+    # Each address was asked for: klarwasser.de's server knows none of these mailboxes.
+    assert set(Verification.objects.filter(inquiry_id__in=ids)
+               .values_list("email_status", flat=True)) == {"undeliverable"}
+    assert "verify_fan_out" in log.read_text()

@@ -15,11 +15,15 @@ from verification.models import Verification
 log = logging.getLogger(__name__)
 
 
+FAN_OUT_FROM = 50  # inquiries verified at once from which a worker splits the messages
+FAN_OUT = 1000  # inquiries per fan-out message
+
+
 def verification_request(*, inquiry_ids: Iterable[int]) -> None:
     """Mark inquiries pending and enqueue their checks once the caller commits."""
     from leads.models import Inquiry
     from leads.services import companies_refresh
-    from verification.tasks import verify_inquiry
+    from verification.tasks import verify_fan_out, verify_inquiry
 
     ids = list(inquiry_ids)
     if not ids:
@@ -38,8 +42,17 @@ def verification_request(*, inquiry_ids: Iterable[int]) -> None:
                       .values_list("company_id", flat=True).distinct())
 
     def enqueue() -> None:
-        for pk in ids:
-            if not enqueue_task(verify_inquiry, pk):
+        # A few: one message each. Many (an import): one message per FAN_OUT ids, which
+        # a worker splits into one per inquiry; the import then waits on the broker a
+        # hundred times for 100,000 rows instead of 100,000 times. If a message is lost
+        # on the way, its verifications are still pending: the sweeper sends them again.
+        if len(ids) < FAN_OUT_FROM:
+            messages = [(verify_inquiry, pk) for pk in ids]
+        else:
+            messages = [(verify_fan_out, ids[start:start + FAN_OUT])
+                        for start in range(0, len(ids), FAN_OUT)]
+        for task, argument in messages:
+            if not enqueue_task(task, argument):
                 break  # the broker is down: the sweeper sends the rest when it is back
 
     transaction.on_commit(enqueue)

@@ -28,6 +28,15 @@ def verify_inquiry(inquiry_id: int, retry: bool = False) -> str:
 
 
 @shared_task(acks_late=True)
+def verify_fan_out(inquiry_ids: list[int]) -> int:
+    """One message per inquiry of ``inquiry_ids``, sent from a worker (``verification_request``
+    sends one of these for many inquiries at once)."""
+    for inquiry_id in inquiry_ids:
+        verify_inquiry.delay(inquiry_id)
+    return len(inquiry_ids)
+
+
+@shared_task(acks_late=True)
 def requeue_stale(seconds: int | None = None) -> int:
     """Send again the work left pending or running beyond ``seconds`` (default
     ``LEADQUAL_STALE_AFTER_SECONDS``): a message lost with a broker that restarted
