@@ -110,9 +110,7 @@ class SandboxInternet:
         ca = trustme.CA(organization_name="Leadqual sandbox CA")
         sites = {host: site for by_host in self.world.web.values()
                  for host, site in by_host.items()}
-        names = sorted(host for host, site in sites.items() if site.tls is True)
-        contexts = tls_contexts(sites, ca.issue_cert(*(names or ["sandbox.invalid"])),
-                                ca.issue_cert("some-other-name.invalid"))
+        contexts = tls_contexts(sites, ca.issue_cert, ca.issue_cert("some-other-name.invalid"))
         folder = tempfile.mkdtemp(prefix="leadqual-sandbox-ca-")
         self.ca_bundle = f"{folder}/ca.pem"
         ca.cert_pem.write_to_path(self.ca_bundle)

@@ -12,6 +12,7 @@ import socketserver
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -177,21 +178,39 @@ class SandboxTLSWeb(SandboxWeb):
         return self.contexts["good"].wrap_socket(sock, server_side=True), address
 
 
-def tls_contexts(sites: dict[str, Site], good_cert, wrong_cert) -> dict:
-    """Server contexts that pick the certificate by SNI (trustme certificates)."""
-    good = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    good_cert.configure_cert(good)
+def tls_contexts(sites: dict[str, Site], issue: Callable, wrong_cert) -> dict:
+    """Server contexts that pick the certificate by SNI, as web hosts do: each site its
+    own certificate for its own name (``issue(name)``, a trustme certificate, made on the
+    site's first handshake), or ``wrong_cert`` for a site set up with the wrong name.
+
+    One certificate naming every site would do for the tests, but a client checks the
+    name against each name the certificate lists: with a thousand sites that is most of
+    a handshake's cost, which no real site has.
+    """
     wrong = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     wrong_cert.configure_cert(wrong)
+    own: dict[str, ssl.SSLContext] = {}
+    lock = threading.Lock()
+
+    def context_for(name: str) -> ssl.SSLContext:
+        with lock:
+            if name not in own:
+                context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+                issue(name).configure_cert(context)
+                own[name] = context
+            return own[name]
 
     def choose(sslsock, name, _context):
-        site = sites.get((name or "").lower())
+        name = (name or "").lower()
+        site = sites.get(name)
         if site is None or not site.tls:
             return ssl.ALERT_DESCRIPTION_UNRECOGNIZED_NAME  # no https for this site
-        if site.tls == "wrong-name":
-            sslsock.context = wrong
+        sslsock.context = wrong if site.tls == "wrong-name" else context_for(name)
         return None
 
+    # The context of the handshake until the client names the site (SNI); without a
+    # name there is no site, and no certificate.
+    good = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     good.sni_callback = choose
     return {"good": good, "wrong": wrong}
 
