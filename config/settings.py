@@ -186,6 +186,14 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="leadqual@localhost")
 # Also send each follow-up reminder to the rep by email (EMAIL_URL; console by default).
 LEADQUAL_REMINDER_EMAILS = env.bool("LEADQUAL_REMINDER_EMAILS", default=False)
+# Follow-ups emailed to buyers come from this address (the mailbox Leadqual reads, so
+# that replies come back to it); empty: DEFAULT_FROM_EMAIL.
+LEADQUAL_MAIL_FROM = env.str("LEADQUAL_MAIL_FROM", default="")
+# A Fernet key for mailbox passwords stored in the database; empty: derived from
+# SECRET_KEY (leads/mail/secrets.py).
+LEADQUAL_MAIL_KEY = env.str("LEADQUAL_MAIL_KEY", default="")
+# How often the IMAP mailboxes are read (seconds).
+LEADQUAL_MAIL_POLL_SECONDS = env.int("LEADQUAL_MAIL_POLL_SECONDS", default=120)
 
 # --- Uploads ------------------------------------------------------------------
 # Import files larger than this are refused with a message, not read.
@@ -251,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
     "leads-pool-return": {
         "task": "leads.tasks.pool_return_stale",
         "schedule": 3600.0,
+    },
+    "leads-mailboxes-poll": {
+        "task": "leads.tasks.mailboxes_poll",
+        "schedule": float(LEADQUAL_MAIL_POLL_SECONDS),
     },
 }
 if REDIS_URL:

@@ -1,4 +1,6 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from leads.models import (
     Activity,
@@ -8,6 +10,8 @@ from leads.models import (
     ContactChannel,
     ImportBatch,
     Inquiry,
+    Mailbox,
+    MailMessage,
     Person,
     Profile,
     Tag,
@@ -126,3 +130,98 @@ class TeamSettingsAdmin(admin.ModelAdmin):
 @admin.register(Profile)
 class ProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "language"]
+
+
+class MailboxForm(forms.ModelForm):
+    password = forms.CharField(
+        label=_("password to store"), required=False, strip=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted; leave empty to keep the stored one. Not needed when "
+                    "the password comes from an environment variable."),
+    )
+
+    class Meta:
+        model = Mailbox
+        fields = ["name", "host", "port", "security", "username", "password_env", "password",
+                  "folder", "active"]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("password_env") and not data.get("password") and not (
+                self.instance.pk and self.instance.password_encrypted):
+            raise forms.ValidationError(
+                _("Give the password: in an environment variable (preferred) or here."))
+        return data
+
+    def save(self, commit=True):
+        from leads.mail.secrets import encrypt
+
+        mailbox = super().save(commit=False)
+        if self.cleaned_data.get("password"):
+            mailbox.password_encrypted = encrypt(self.cleaned_data["password"])
+        if commit:
+            mailbox.save()
+        return mailbox
+
+
+class _AdminsOnly:
+    """Mailboxes hold credentials: only the admin role changes them (managers may look)."""
+
+    def has_add_permission(self, request, *args):
+        from leads.roles import is_admin
+
+        return is_admin(request.user) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        from leads.roles import is_admin
+
+        return is_admin(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        from leads.roles import is_admin
+
+        return is_admin(request.user) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Mailbox)
+class MailboxAdmin(_AdminsOnly, admin.ModelAdmin):
+    form = MailboxForm
+    list_display = ["name", "username", "host", "port", "security", "folder", "active",
+                    "last_polled_at", "last_error"]
+    list_filter = ["active", "security"]
+    readonly_fields = ["last_polled_at", "last_uid", "uidvalidity", "last_error"]
+    actions = ["poll_now"]
+
+    @admin.action(description=_("Read the selected mailboxes now"))
+    def poll_now(self, request, queryset):
+        from config.celery_app import enqueue
+        from leads.tasks import mailbox_poll
+
+        sent = sum(enqueue(mailbox_poll, pk) for pk in queryset.values_list("pk", flat=True))
+        messages.success(request, _("%(n)s mailboxes are being read.") % {"n": sent})
+
+
+@admin.register(MailMessage)
+class MailMessageAdmin(_AdminsOnly, admin.ModelAdmin):
+    """What every email became; failed ones keep the message and the reason."""
+
+    list_display = ["created_at", "direction", "outcome", "from_address", "subject",
+                    "company", "mailbox"]
+    list_filter = ["direction", "outcome", "source", "mailbox"]
+    search_fields = ["message_id", "from_address", "subject", "company__name"]
+    list_select_related = ["company", "mailbox"]
+    readonly_fields = [field.name for field in MailMessage._meta.fields if field.name != "raw"]
+    date_hierarchy = "created_at"
+    actions = ["read_again"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    @admin.action(description=_("Read the selected failed messages again"))
+    def read_again(self, request, queryset):
+        from leads.mail.services import mail_retry
+
+        outcomes = [mail_retry(message=m)[0].get_outcome_display()
+                    for m in queryset.filter(outcome=MailMessage.Outcome.FAILED)]
+        messages.info(request, _("Read again: %(outcomes)s")
+                      % {"outcomes": ", ".join(map(str, outcomes)) or "–"})

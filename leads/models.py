@@ -495,3 +495,112 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class Mailbox(models.Model):
+    """An IMAP mailbox (sales@, a rep's own) whose new messages become inquiries and
+    replies; polled by a periodic task."""
+
+    class Security(models.TextChoices):
+        SSL = "ssl", _("SSL/TLS (usually port 993)")
+        STARTTLS = "starttls", _("STARTTLS (usually port 143)")
+        NONE = "none", _("None (a server on this machine only)")
+
+    name = models.CharField(_("name"), max_length=100)
+    host = models.CharField(_("IMAP server"), max_length=255)
+    port = models.PositiveIntegerField(_("port"), default=993)
+    security = models.CharField(_("security"), max_length=10, choices=Security.choices,
+                                default=Security.SSL)
+    username = models.CharField(_("user name"), max_length=255)
+    password_env = models.CharField(
+        _("password from environment variable"), max_length=100, blank=True,
+        help_text=_("The name of an environment variable holding the password, e.g. "
+                    "LEADQUAL_MAILBOX_SALES_PASSWORD: the password then never enters the "
+                    "database. Empty: the password stored below (encrypted) is used."),
+    )
+    password_encrypted = models.TextField(_("stored password (encrypted)"), blank=True,
+                                          editable=False)
+    folder = models.CharField(_("folder"), max_length=255, default="INBOX")
+    active = models.BooleanField(_("active"), default=True)
+    # Where the last poll stopped: UIDs count only with the folder's UIDVALIDITY.
+    uidvalidity = models.BigIntegerField(null=True, blank=True, editable=False)
+    last_uid = models.BigIntegerField(default=0, editable=False)
+    last_polled_at = models.DateTimeField(_("last read"), null=True, blank=True,
+                                          editable=False)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True,
+                                  editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.username}@{self.host})"
+
+
+class MailMessage(models.Model):
+    """Every email read from a mailbox or uploaded, and every email we sent a buyer,
+    once per Message-ID, with what Leadqual made of it."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("Received")
+        OUT = "out", _("Sent")
+
+    class Outcome(models.TextChoices):
+        INQUIRY = "inquiry", _("New inquiry")
+        DUPLICATE = "duplicate", _("Inquiry already stored")
+        REPLY = "reply", _("Reply of a buyer")
+        AWAY = "away", _("Out-of-office reply")
+        IGNORED = "ignored", _("Not for Leadqual")
+        FAILED = "failed", _("Could not be used")
+        QUEUED = "queued", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        SEND_FAILED = "send_failed", _("Sending failed")
+
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    reason = models.TextField(_("why"), blank=True)
+    source = models.CharField(_("source"), max_length=10, blank=True)  # imap, upload, smtp
+    mailbox = models.ForeignKey(Mailbox, models.SET_NULL, null=True, blank=True,
+                                related_name="messages", verbose_name=_("mailbox"))
+    message_id = models.CharField("Message-ID", max_length=500, unique=True)
+    in_reply_to = models.CharField("In-Reply-To", max_length=500, blank=True)
+    references = models.TextField("References", blank=True)
+    from_address = models.CharField(_("from"), max_length=320, blank=True)
+    from_name = models.CharField(_("sender name"), max_length=255, blank=True)
+    to_addresses = models.TextField(_("to"), blank=True)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
+    sent_at = models.DateTimeField(_("date"), null=True, blank=True)
+    # Kept when the message could not be used, so that nothing is lost.
+    raw = models.BinaryField(_("message as received"), blank=True, default=b"",
+                             editable=False)
+    company = models.ForeignKey(Company, models.SET_NULL, null=True, blank=True,
+                                related_name="mail", verbose_name=_("company"))
+    inquiry = models.ForeignKey(Inquiry, models.SET_NULL, null=True, blank=True,
+                                related_name="mail", verbose_name=_("inquiry"))
+    activity = models.ForeignKey(Activity, models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                             blank=True, related_name="+", verbose_name=_("user"))
+    # Out-of-office: the days away the reply names, until the rep records them.
+    away_first_day = models.DateField(_("away from"), null=True, blank=True)
+    away_last_day = models.DateField(_("away until"), null=True, blank=True)
+    vacation_recorded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("stored"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("email message")
+        verbose_name_plural = _("email messages")
+        indexes = [
+            models.Index(fields=["company", "-created_at"]),
+            models.Index(fields=["outcome", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()}: {self.subject or self.message_id}"

@@ -15,7 +15,7 @@ _WORK_MODELS = {
 }
 _SETTINGS_MODELS = {
     "followup": ["channelranking", "calendaroverride", "cadence", "cadencestep"],
-    "leads": ["assignmentrule", "teamsettings"],
+    "leads": ["assignmentrule", "teamsettings", "mailbox", "mailmessage"],
     "verification": [],
 }
 

@@ -43,6 +43,7 @@ from leads.forms import (
     form_errors,
 )
 from leads.importer import AUTO, UnreadableFile, detect_preset, read_table
+from leads.mail.services import away_proposals
 from leads.models import (
     Activity,
     ChannelKind,
@@ -301,6 +302,7 @@ def company_detail(request, pk: int):
             company.owner_id == request.user.pk or is_manager(request.user)),
         "merge_candidates": selectors.company_merge_candidates(user=request.user,
                                                                company=company),
+        "away_proposals": list(away_proposals(company)),
     })
 
 
@@ -589,3 +591,87 @@ def history(request):
     return render(request, "leads/history.html", {
         "form": form, "page": page, "rows": audit.entries_display(list(page.object_list)),
         "query": query.urlencode()})
+
+
+# --- email --------------------------------------------------------------------
+
+
+@login_required
+def mail_upload(request):
+    """A rep adds a message saved as .eml: an inquiry, or a reply of a known company."""
+    from leads.mail.forms import EmlUploadForm
+    from leads.mail.services import mail_ingest
+    from leads.models import MailMessage
+
+    _require_role(request.user)
+    if not request.user.has_perm("leads.add_inquiry"):
+        raise PermissionDenied
+    form = EmlUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        record, created = mail_ingest(raw=form.cleaned_data["file"].read(), user=request.user,
+                                      source="upload")
+        if record.outcome == MailMessage.Outcome.FAILED:
+            messages.error(request, _("This email was kept but could not be used: %(reason)s")
+                           % {"reason": record.reason})
+        elif not created:
+            messages.info(request, _("This email was already added (%(outcome)s).")
+                          % {"outcome": record.get_outcome_display()})
+        else:
+            messages.success(request, _("Email added: %(outcome)s.")
+                             % {"outcome": record.get_outcome_display()})
+        visible = record.company_id and selectors.companies_visible_to(request.user).filter(
+            pk=record.company_id).exists()
+        return redirect(record.company if visible else "leads:mail-upload")
+    recent = MailMessage.objects.filter(user=request.user, source="upload").order_by(
+        "-created_at")[:10]
+    return render(request, "leads/mail_upload.html", {"form": form, "recent": recent})
+
+
+@login_required
+def company_email(request, pk: int):
+    """Write to the buyer: the open step's message, sent through the team's relay."""
+    from followup.mail import email_draft, followup_email_queue, sender_address
+    from leads.mail.forms import EmailSendForm
+
+    company = _visible_company(request, pk)
+    draft = email_draft(company=company, user=request.user)
+    form = EmailSendForm(request.POST or None, initial={
+        "to": draft.to, "subject": draft.subject, "body": draft.body,
+        "in_reply_to": draft.in_reply_to})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        followup_email_queue(company=company, user=request.user, to=data["to"],
+                             subject=data["subject"], body=data["body"],
+                             in_reply_to=data["in_reply_to"])
+        messages.success(request, _("Email to %(to)s is on its way; it is logged as a contact "
+                                    "attempt once the mail server takes it.") % {"to": data["to"]})
+        return redirect(company)
+    return render(request, "leads/company_email.html", {
+        "company": company, "form": form, "sender": sender_address(),
+        "open_followup": company.followups.filter(status="scheduled").select_related(
+            "step").first()})
+
+
+@login_required
+@require_POST
+def mail_away_record(request, pk: int, message_id: int):
+    """Record the days away an out-of-office reply named (or the date the rep corrected)."""
+    from leads.mail.forms import AwayRecordForm
+    from leads.mail.services import away_record
+    from leads.models import MailMessage
+
+    company = _visible_company(request, pk)
+    message = get_object_or_404(company.mail.filter(outcome=MailMessage.Outcome.AWAY),
+                                pk=message_id)
+    form = AwayRecordForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form_errors(form) or _("Check the form."))
+        return redirect(company)
+    last_day = form.cleaned_data["last_day"]
+    if last_day < timezone.localdate():
+        messages.error(request, _("That day has passed already."))
+        return redirect(company)
+    away_record(message=message, last_day=last_day, user=request.user)
+    messages.success(request, _("Vacation recorded until %(day)s: no follow-up lands before.")
+                     % {"day": last_day.isoformat()})
+    return redirect(company)

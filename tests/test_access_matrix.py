@@ -58,6 +58,7 @@ class World:
     step: object
     keyword: object
     industry: object
+    away_mail: object  # an out-of-office reply to the rep's company
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,12 @@ def _csv_upload(world: World) -> dict:
            "mehmet@kayasu-matrix.com.tr,Need UV lamps\n").encode("utf-8-sig")
     return {"file": SimpleUploadedFile("export.csv", csv, content_type="text/csv"),
             "preset": "auto"}
+
+
+def _eml_upload(world: World) -> dict:
+    eml = (b"From: Mehmet Kaya <mehmet@kayasu-matrix.com.tr>\r\nSubject: UV lamps\r\n"
+           b"Message-ID: <matrix-upload@kayasu-matrix.com.tr>\r\n\r\nNeed UV lamps.\r\n")
+    return {"file": SimpleUploadedFile("inquiry.eml", eml, content_type="message/rfc822")}
 
 
 def _step_fields(prefix: str) -> dict:
@@ -160,6 +167,13 @@ ROWS: tuple[Row, ...] = (
     Row("leads:import", "GET", ROLE_PAGE),
     Row("leads:import", "POST", cols(LOGIN, 302, 302, 302, 302, 403), data=_csv_upload),
     Row("leads:import-result", "GET", OWN_PAGE, args=("batch",)),  # the rep's batch
+    Row("leads:company-email", "GET", OWN_PAGE, args=("company",)),
+    Row("leads:company-email", "POST", OWN_ACTION, args=("company",),
+        data=lambda w: {"to": "jonas@matrix-aqua.de", "subject": "Offer", "body": "Hello"}),
+    Row("leads:mail-away", "POST", OWN_ACTION, args=("company", "away_mail"),
+        data=lambda w: {"last_day": _tomorrow()}),
+    Row("leads:mail-upload", "GET", ROLE_PAGE),
+    Row("leads:mail-upload", "POST", cols(LOGIN, 302, 302, 302, 302, 403), data=_eml_upload),
     # followup/urls.py
     Row("followup:reminders", "GET", ROLE_PAGE),
     Row("followup:dashboard", "GET", MANAGER_PAGE),
@@ -215,7 +229,7 @@ def build_world() -> World:
     from followup.cadence import reminders_create
     from followup.models import CadenceStep, FollowUp, Reminder, Vacation
     from leads import services
-    from leads.models import ContactChannel, ImportBatch, TeamSettings
+    from leads.models import ContactChannel, ImportBatch, MailMessage, TeamSettings
     from tests.leads.helpers import ingest, verified
     from verification.models import Industry, Keyword
 
@@ -259,6 +273,10 @@ def build_world() -> World:
         step=CadenceStep.objects.filter(cadence__is_default=True).order_by("offset_days").last(),
         keyword=Keyword.objects.order_by("pk").first(),
         industry=Industry.objects.order_by("pk").first(),
+        away_mail=MailMessage.objects.create(
+            direction="in", outcome="away", message_id="<away@matrix-aqua.de>",
+            company=company, from_address="jonas@matrix-aqua.de", subject="Out of office",
+            away_first_day=today, away_last_day=today + timedelta(days=5)),
     )
 
 
