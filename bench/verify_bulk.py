@@ -297,7 +297,7 @@ def drive(args) -> None:
             "SECRET_KEY": f"bench-{random.getrandbits(128):032x}",
             "DATABASE_URL": f"{args.pg}/{args.database}", "REDIS_URL": args.redis,
             "LEADQUAL_VAR_DIR": str(var), "LEADQUAL_PROBE_TIMEOUT": str(args.timeout),
-            "DATABASE_POOL_MAX": str(args.pool),
+            "DATABASE_POOL_MAX": str(args.pool), "LEADQUAL_VERIFY_BATCH": str(args.batch),
             "LEADQUAL_SMTP_HELO": "probe.leadqual.test",
             "LEADQUAL_SMTP_FROM": "verify@leadqual.test",
             **json.loads(ready.split(" ", 1)[1]),
@@ -612,7 +612,8 @@ def _report(args, run: Run, sequential: dict, pyve: dict) -> None:
          f"agrees with ours on {pyve['agree']} of {pyve['count']})", "", None),
     ]
     print(f"\nBulk verification: {n:,} inquiries over {args.domains:,} domains; "
-          f"{args.workers} workers x {args.concurrency} threads, {args.pool} database "
+          f"{args.workers} workers x {args.concurrency} threads x batches of {args.batch} "
+          f"inquiries, {args.pool} database "
           f"connections each; probe timeout "
           f"{args.timeout:g} s; SMTP cap {settings.LEADQUAL_SMTP_MAX_PER_HOST} per host; "
           f"{os.cpu_count()} CPUs")
@@ -638,7 +639,10 @@ def main() -> None:
     parser.add_argument("--inquiries", type=int, default=10_000)
     parser.add_argument("--domains", type=int, default=3_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--concurrency", type=int, default=100, help="threads per worker")
+    parser.add_argument("--concurrency", type=int, default=5,
+                        help="threads per worker, each verifying a batch at a time")
+    parser.add_argument("--batch", type=int, default=20,
+                        help="inquiries per task, checked side by side (LEADQUAL_VERIFY_BATCH)")
     parser.add_argument("--pool", type=int, default=10,
                         help="database connections per worker (DATABASE_POOL_MAX)")
     parser.add_argument("--timeout", type=float, default=10.0,

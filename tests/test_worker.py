@@ -57,7 +57,8 @@ def test_task_enqueued_on_commit_runs_on_a_real_worker_over_redis(api_client, re
             "sam@fallback.example": "deliverable"}
         assert results["anna@klarwasser.de"].website_status == "reachable"
         assert all(v.attempts == 1 and v.grade for v in results.values())
-        assert "verify_inquiry" in log.read_text()
+        assert re.search(r"Task verification\.tasks\.verify_batch\[\S+\] succeeded",
+                         log.read_text())
     finally:
         stop(worker)
 
@@ -78,7 +79,7 @@ def test_embedded_broker_with_a_real_worker(tmp_path):
     export = write_csv(tmp_path / "generic.csv", GENERIC, "utf-8")
     assert "imported 3, duplicates 0, rejected 2" in manage("import_inquiries", str(export))
     queued = list((tmp_path / "broker" / "queue").iterdir())
-    assert len(queued) == 3  # one message per stored inquiry, waiting in the folder
+    assert len(queued) == 1  # one message: the 3 stored inquiries, one batch, in the folder
 
     log = tmp_path / "worker.log"
     worker = start_worker(env, log)
@@ -129,7 +130,7 @@ def test_verify_inquiries_wait_without_a_running_worker(tmp_path):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bulk_run_with_two_workers_keeps_the_per_host_cap_and_never_sends_data(
-        sandbox_internet, tmp_path):
+        sandbox_internet, tmp_path, settings):
     """Two worker processes x 4 threads verify 24 inquiries at one slow mail server."""
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL is not set (CI sets it; see .ci/run)")
@@ -140,6 +141,7 @@ def test_bulk_run_with_two_workers_keeps_the_per_host_cap_and_never_sends_data(
     from verification.services import verification_request
 
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
+    settings.LEADQUAL_VERIFY_BATCH = 1  # one message each, for both workers to take
     server = sandbox_internet.mail["127.0.11.10"]
     server.recorder.open_max = 0
     server.recorder.commands.clear()
@@ -165,7 +167,8 @@ def test_bulk_run_with_two_workers_keeps_the_per_host_cap_and_never_sends_data(
     statuses = set(Verification.objects.filter(inquiry__in=Inquiry.objects.filter(
         pk__in=ids)).values_list("email_status", flat=True))
     assert statuses == {"deliverable"}
-    assert all("verify_inquiry" in log.read_text() for log in logs)  # both did work
+    assert all(re.search(r"Task verification\.tasks\.verify_batch\[\S+\] succeeded",
+                         log.read_text()) for log in logs)  # both did work
     assert server.recorder.connections >= 24
     assert server.recorder.open_max == 2  # 8 threads in 2 processes, never 3 connections
     assert not any(c.upper().startswith("DATA") for c in server.recorder.commands)
@@ -174,9 +177,10 @@ def test_bulk_run_with_two_workers_keeps_the_per_host_cap_and_never_sends_data(
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_many_inquiries_go_out_as_one_message_that_a_worker_splits(sandbox_internet, tmp_path,
-                                                                   monkeypatch):
+                                                                   monkeypatch, settings):
     """An import of thousands waits on the broker once per thousand inquiries, not once per
-    inquiry: the worker sends their messages. Every inquiry is still verified, once."""
+    inquiry: a worker splits each message into batches, verified side by side and stored
+    together. Every inquiry is still verified, once."""
     if not settings.REDIS_URL:
         pytest.skip("REDIS_URL is not set (CI sets it; see .ci/run)")
     import redis
@@ -195,8 +199,8 @@ def test_many_inquiries_go_out_as_one_message_that_a_worker_splits(sandbox_inter
     assert broker.llen("celery") == 3  # 25, 25 and 10 ids: three messages, not 60
 
     log = tmp_path / "worker.log"
-    worker = start_worker(base_env(DATABASE_URL=database_url(), REDIS_URL=settings.REDIS_URL),
-                          log)
+    worker = start_worker(base_env(DATABASE_URL=database_url(), REDIS_URL=settings.REDIS_URL,
+                                   LEADQUAL_VERIFY_BATCH="8"), log)
     try:
         wait_for(lambda: Verification.objects.filter(inquiry_id__in=ids,
                                                       status="done").count() == count,
@@ -208,4 +212,35 @@ def test_many_inquiries_go_out_as_one_message_that_a_worker_splits(sandbox_inter
     # Each address was asked for: klarwasser.de's server knows none of these mailboxes.
     assert set(Verification.objects.filter(inquiry_id__in=ids)
                .values_list("email_status", flat=True)) == {"undeliverable"}
-    assert "verify_fan_out" in log.read_text()
+    text = log.read_text()
+    # Split by the worker: 25 ids in batches of 8 are four tasks (8, 8, 8, 1), 10 are two.
+    assert len(re.findall(r"Task verification\.tasks\.verify_fan_out\[\S+\] succeeded", text)) == 3
+    assert len(re.findall(r"Task verification\.tasks\.verify_batch\[\S+\] succeeded", text)) == 10
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_batch_stores_every_result_and_skips_what_is_done(sandbox_internet):
+    """A batch verifies its inquiries side by side, stores them together, and leaves alone
+    those done meanwhile and those deleted."""
+    from tests.factories import CompanyFactory, InquiryFactory
+    from verification import services
+
+    company = CompanyFactory(domain="klarwasser.de")
+    anna, jonas, done, gone = (
+        InquiryFactory(company=company, email=f"{name}@klarwasser.de", website="klarwasser.de",
+                       platform_ref=f"BATCH-{name}") for name in ("anna", "jonas", "done", "gone"))
+    Verification.objects.create(inquiry=done, status="done", runs=1)
+    gone_id = gone.pk
+    gone.delete()
+
+    stored = services.verifications_run(inquiry_ids=[anna.pk, jonas.pk, done.pk, gone_id])
+
+    assert set(stored) == {anna.pk, jonas.pk}
+    rows = {v.inquiry_id: v for v in Verification.objects.filter(inquiry__company=company)}
+    assert (rows[anna.pk].email_status, rows[jonas.pk].email_status) == ("deliverable",
+                                                                         "deliverable")
+    assert rows[anna.pk].website_status == rows[jonas.pk].website_status == "reachable"
+    assert rows[anna.pk].runs == rows[jonas.pk].runs == 1
+    assert rows[done.pk].runs == 1 and rows[done.pk].email_status == ""  # not run again
+    company.refresh_from_db()
+    assert company.verified_grade  # the headline was refreshed once for the batch

@@ -1,10 +1,11 @@
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -15,15 +16,21 @@ from verification.models import Verification
 log = logging.getLogger(__name__)
 
 
-FAN_OUT_FROM = 50  # inquiries verified at once from which a worker splits the messages
-FAN_OUT = 1000  # inquiries per fan-out message
+FAN_OUT = 1000  # inquiries per message that a worker splits into batches
+
+
+def batches(ids: list[int]) -> list[list[int]]:
+    """``ids`` in batches of ``LEADQUAL_VERIFY_BATCH``: the inquiries one task verifies
+    side by side and stores together."""
+    size = max(1, settings.LEADQUAL_VERIFY_BATCH)
+    return [ids[start:start + size] for start in range(0, len(ids), size)]
 
 
 def verification_request(*, inquiry_ids: Iterable[int]) -> None:
     """Mark inquiries pending and enqueue their checks once the caller commits."""
     from leads.models import Inquiry
     from leads.services import companies_refresh
-    from verification.tasks import verify_fan_out, verify_inquiry
+    from verification.tasks import verify_batch, verify_fan_out
 
     ids = list(inquiry_ids)
     if not ids:
@@ -42,12 +49,12 @@ def verification_request(*, inquiry_ids: Iterable[int]) -> None:
                       .values_list("company_id", flat=True).distinct())
 
     def enqueue() -> None:
-        # A few: one message each. Many (an import): one message per FAN_OUT ids, which
-        # a worker splits into one per inquiry; the import then waits on the broker a
-        # hundred times for 100,000 rows instead of 100,000 times. If a message is lost
-        # on the way, its verifications are still pending: the sweeper sends them again.
-        if len(ids) < FAN_OUT_FROM:
-            messages = [(verify_inquiry, pk) for pk in ids]
+        # One message per batch; from FAN_OUT on (an import), one per FAN_OUT inquiries,
+        # which a worker splits into batches: an import of 100,000 waits on the broker a
+        # hundred times. If a message is lost on the way, its verifications are still
+        # pending: the sweeper sends them again.
+        if len(ids) <= FAN_OUT:
+            messages = [(verify_batch, batch) for batch in batches(ids)]
         else:
             messages = [(verify_fan_out, ids[start:start + FAN_OUT])
                         for start in range(0, len(ids), FAN_OUT)]
@@ -59,24 +66,51 @@ def verification_request(*, inquiry_ids: Iterable[int]) -> None:
 
 
 def verification_run(*, inquiry_id: int, retry: bool = False) -> Verification | None:
-    """Run the checks of one inquiry and store the result (idempotent).
+    """Run the checks of one inquiry and store the result (idempotent); None when there
+    was nothing to do (deleted, done, or running elsewhere). See ``verifications_run``."""
+    return verifications_run(inquiry_ids=[inquiry_id], retry=retry).get(inquiry_id)
 
-    The checks run outside any transaction; the save happens under a row lock
-    and is skipped if the inquiry was deleted meanwhile. ``retry``: this run
-    is a scheduled retry after a temporary SMTP answer.
+
+def verifications_run(*, inquiry_ids: Sequence[int],
+                      retry: bool = False) -> dict[int, Verification]:
+    """Run the checks of these inquiries side by side and store the results together
+    (idempotent); returns the stored verifications by inquiry id.
+
+    The work is claimed first: a message delivered twice (a worker killed after saving
+    but before its acknowledgement, a sweep racing a slow queue) finds it done or
+    running and does nothing; a run older than the task time limit is dead. The checks
+    run outside any transaction, each in a thread of its own (they wait on the
+    network), then every result is saved in one transaction under row locks, skipping
+    inquiries deleted meanwhile, and their companies' headlines are refreshed once.
+    ``retry``: a scheduled retry after a temporary SMTP answer.
     """
     from leads.models import Inquiry
-    from leads.services import companies_refresh
 
-    inquiry = (Inquiry.objects.filter(pk=inquiry_id)
-               .only("pk", "company_id", "email", "website", "company_name", "message",
-                     "product").first())
-    if inquiry is None:
-        log.info("verification.skip inquiry=%s reason=deleted", inquiry_id)
-        return None
-    # Claim the work: a message delivered twice (a worker killed after saving but
-    # before its acknowledgement, a sweep racing a slow queue) finds it done or
-    # running and does nothing. A run older than the task time limit is dead.
+    ids = list(dict.fromkeys(inquiry_ids))
+    inquiries = {inquiry.pk: inquiry for inquiry in Inquiry.objects.filter(pk__in=ids).only(
+        "pk", "company_id", "email", "website", "company_name", "message", "product")}
+    for pk in ids:
+        if pk not in inquiries:
+            log.info("verification.skip inquiry=%s reason=deleted", pk)
+    mine = _claim(list(inquiries), retry=retry)
+    run = [inquiries[pk] for pk in ids if pk in mine]
+    if not run:
+        return {}
+    _release_connection()
+    outcomes = _checks_side_by_side(run)
+    stored = _store(run, outcomes, retry=retry)
+    for verification in stored.values():
+        log.info("verification.done inquiry=%s grade=%s email=%s website=%s fit=%s",
+                 verification.inquiry_id, verification.grade, verification.email_status,
+                 verification.website_status, verification.fit)
+    return stored
+
+
+def _claim(ids: list[int], *, retry: bool) -> set[int]:
+    """The inquiries of ``ids`` this run may verify: marked running, with this run's
+    start time, in one conditional UPDATE; those without a verification row yet too."""
+    if not ids:
+        return set()
     now = timezone.now()
     Status = Verification.Status
     claimable = (Q(status__in=[Status.PENDING, Status.FAILED])
@@ -85,40 +119,79 @@ def verification_run(*, inquiry_id: int, retry: bool = False) -> Verification | 
                      started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)))
     if retry:  # a scheduled retry after a temporary SMTP answer
         claimable |= Q(status=Status.DONE, retry_at__isnull=False)
-    claimed = (Verification.objects.filter(inquiry_id=inquiry_id).filter(claimable)
-               .update(status=Status.RUNNING, started_at=now))
-    if not claimed and Verification.objects.filter(inquiry_id=inquiry_id).exists():
-        log.info("verification.skip inquiry=%s reason=done or running", inquiry_id)
-        return None
-    _release_connection()
-    outcome = checks_run(email=inquiry.email, website=inquiry.website,
-                         company_name=inquiry.company_name,
-                         message=" ".join(filter(None, (inquiry.product, inquiry.message))))
+    rows = Verification.objects.filter(inquiry_id__in=ids)
+    rows.filter(claimable).update(status=Status.RUNNING, started_at=now)
+    # Ours are those marked at this very instant (another claim has its own).
+    found = dict(rows.values_list("inquiry_id", "started_at"))
+    mine = {pk for pk in ids if pk not in found or found[pk] == now}
+    for pk in sorted(set(ids) - mine):
+        log.info("verification.skip inquiry=%s reason=done or running", pk)
+    return mine
 
+
+def _checks_side_by_side(inquiries: list) -> dict[int, object]:
+    """``checks_run`` of each inquiry, in threads of their own (the checks wait on the
+    network, each bounded by the probe timeouts)."""
+    def run(inquiry):
+        return checks_run(email=inquiry.email, website=inquiry.website,
+                          company_name=inquiry.company_name,
+                          message=" ".join(filter(None, (inquiry.product, inquiry.message))))
+
+    def run_in_thread(inquiry):
+        try:
+            return run(inquiry)
+        finally:
+            # The checks read the database only when an admin changed a list; a
+            # connection opened for that must not outlive its thread.
+            connections.close_all()
+
+    if len(inquiries) == 1:
+        return {inquiries[0].pk: run(inquiries[0])}
+    with ThreadPoolExecutor(len(inquiries), thread_name_prefix="checks") as pool:
+        return dict(zip([i.pk for i in inquiries], pool.map(run_in_thread, inquiries),
+                        strict=True))
+
+
+def _store(inquiries: list, outcomes: dict, *, retry: bool) -> dict[int, Verification]:
+    from leads.models import Inquiry
+    from leads.services import companies_refresh, rows_update
+
+    ids = [inquiry.pk for inquiry in inquiries]
     with transaction.atomic():
-        verification = (
-            Verification.objects.select_for_update().filter(inquiry_id=inquiry_id).first()
-        )
-        if verification is None:
-            if not Inquiry.objects.filter(pk=inquiry_id).exists():
-                return None
-            verification = Verification(inquiry_id=inquiry_id)
-        verification.attempts = (verification.attempts if retry else 0) + 1
-        verification.runs += 1
-        outcome.apply(verification)
-        verification.retry_at = None
-        if outcome.email.retry and verification.attempts < settings.LEADQUAL_SMTP_TRIES:
-            verification.retry_at = timezone.now() + timedelta(
-                seconds=settings.LEADQUAL_SMTP_RETRY_SECONDS)
-        verification.status = Verification.Status.DONE
-        verification.error = ""
-        verification.verified_at = timezone.now()
-        verification.save()
-        companies_refresh(company_ids=[inquiry.company_id])
-    log.info("verification.done inquiry=%s grade=%s email=%s website=%s fit=%s",
-             inquiry_id, verification.grade, verification.email_status,
-             verification.website_status, verification.fit)
-    return verification
+        locked = {v.inquiry_id: v for v in
+                  Verification.objects.select_for_update().filter(inquiry_id__in=ids)}
+        alive = set(Inquiry.objects.filter(pk__in=[pk for pk in ids if pk not in locked])
+                    .values_list("pk", flat=True))
+        stored: dict[int, Verification] = {}
+        for inquiry in inquiries:
+            verification = locked.get(inquiry.pk)
+            if verification is None:
+                if inquiry.pk not in alive:
+                    continue  # deleted while its checks ran
+                verification = Verification(inquiry_id=inquiry.pk)
+            outcome = outcomes[inquiry.pk]
+            verification.attempts = (verification.attempts if retry else 0) + 1
+            verification.runs += 1
+            outcome.apply(verification)
+            verification.retry_at = None
+            if outcome.email.retry and verification.attempts < settings.LEADQUAL_SMTP_TRIES:
+                verification.retry_at = timezone.now() + timedelta(
+                    seconds=settings.LEADQUAL_SMTP_RETRY_SECONDS)
+            verification.status = Verification.Status.DONE
+            verification.error = ""
+            verification.verified_at = timezone.now()
+            stored[inquiry.pk] = verification
+        # The inquiry is the verification's key: new ones are those not found locked.
+        Verification.objects.bulk_create([v for pk, v in stored.items() if pk not in locked])
+        rows_update([v for pk, v in stored.items() if pk in locked], STORED_FIELDS)
+        companies_refresh(company_ids={inquiry.company_id for inquiry in inquiries
+                                       if inquiry.pk in stored})
+    return stored
+
+
+# What a run writes: every field of a verification but its key and its inquiry.
+STORED_FIELDS = [field.name for field in Verification._meta.concrete_fields
+                 if not field.primary_key and field.name != "inquiry"]
 
 
 def _release_connection() -> None:

@@ -27,12 +27,27 @@ def verify_inquiry(inquiry_id: int, retry: bool = False) -> str:
     return verification.status
 
 
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def verify_batch(inquiry_ids: list[int]) -> int:
+    """Verify these inquiries side by side and store them together (``verifications_run``);
+    those with a temporary SMTP answer are asked again later, one by one."""
+    stored = services.verifications_run(inquiry_ids=inquiry_ids)
+    for inquiry_id, verification in stored.items():
+        if verification.retry_at:
+            verify_inquiry.apply_async((inquiry_id, True), eta=verification.retry_at)
+    return len(stored)
+
+
 @shared_task(acks_late=True)
 def verify_fan_out(inquiry_ids: list[int]) -> int:
-    """One message per inquiry of ``inquiry_ids``, sent from a worker (``verification_request``
-    sends one of these for many inquiries at once)."""
-    for inquiry_id in inquiry_ids:
-        verify_inquiry.delay(inquiry_id)
+    """Split one message for many inquiries (``verification_request``) into batches."""
+    for batch in services.batches(inquiry_ids):
+        verify_batch.delay(batch)
     return len(inquiry_ids)
 
 
@@ -45,8 +60,8 @@ def requeue_stale(seconds: int | None = None) -> int:
 
     older_than = timedelta(seconds=seconds or settings.LEADQUAL_STALE_AFTER_SECONDS)
     ids = services.verifications_claim_stale(older_than=older_than)
-    for inquiry_id in ids:
-        verify_inquiry.delay(inquiry_id)
+    for batch in services.batches(ids):
+        verify_batch.delay(batch)
     for run_id in rescore_runs_claim_stale(older_than=older_than):
         rescore_all.delay(run_id)
     if ids:
