@@ -324,7 +324,7 @@ LEADQUAL_SMTP_MAX_PER_HOST = env.int("LEADQUAL_SMTP_MAX_PER_HOST", default=2)
 LEADQUAL_WORKER_CONCURRENCY = env.int("LEADQUAL_WORKER_CONCURRENCY", default=8)
 # Inquiries one task verifies side by side (a thread each) and stores together: a worker
 # thus has up to concurrency x batch checks waiting on the network at once.
-LEADQUAL_VERIFY_BATCH = env.int("LEADQUAL_VERIFY_BATCH", default=20)
+LEADQUAL_VERIFY_BATCH = env.int("LEADQUAL_VERIFY_BATCH", default=5)
 # Per-domain results (MX hosts, catch-all, WHOIS) are reused for this long.
 LEADQUAL_DOMAIN_CACHE_SECONDS = env.int("LEADQUAL_DOMAIN_CACHE_SECONDS", default=6 * 3600)
 # A website's check is reused for a shorter while: the inquiries of one company in one

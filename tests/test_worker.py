@@ -244,3 +244,28 @@ def test_a_batch_stores_every_result_and_skips_what_is_done(sandbox_internet):
     assert rows[done.pk].runs == 1 and rows[done.pk].email_status == ""  # not run again
     company.refresh_from_db()
     assert company.verified_grade  # the headline was refreshed once for the batch
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_slow_site_holds_up_only_its_own_inquiry(sandbox_internet, monkeypatch):
+    """Results are stored as they come: the fast inquiries of a batch do not wait for the
+    one whose website answers after the probe timeout."""
+    from tests.factories import CompanyFactory, InquiryFactory
+    from verification import services
+
+    monkeypatch.setattr(services, "STORE_WITHIN", 0.2)
+    company = CompanyFactory(domain="klarwasser.de")
+    fast = [InquiryFactory(company=company, email=f"{name}@klarwasser.de",
+                           website="klarwasser.de", platform_ref=f"FAST-{name}")
+            for name in ("anna", "jonas")]
+    slow = InquiryFactory(company=company, email="anna@klarwasser.de", website="slow.example",
+                          platform_ref="SLOW")
+
+    stored = services.verifications_run(inquiry_ids=[slow.pk, *(i.pk for i in fast)])
+
+    assert set(stored) == {slow.pk, *(i.pk for i in fast)}
+    at = dict(Verification.objects.filter(inquiry_id__in=stored)
+              .values_list("inquiry_id", "verified_at"))
+    assert stored[slow.pk].website_status == "unreachable"  # it timed out (1 s here)
+    assert all((at[slow.pk] - at[i.pk]).total_seconds() > 0.5 for i in fast)
+    assert abs((at[fast[0].pk] - at[fast[1].pk]).total_seconds()) < 0.5  # stored together

@@ -1,7 +1,8 @@
 import logging
 import os
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from datetime import timedelta
 
 from django.conf import settings
@@ -80,8 +81,9 @@ def verifications_run(*, inquiry_ids: Sequence[int],
     but before its acknowledgement, a sweep racing a slow queue) finds it done or
     running and does nothing; a run older than the task time limit is dead. The checks
     run outside any transaction, each in a thread of its own (they wait on the
-    network), then every result is saved in one transaction under row locks, skipping
-    inquiries deleted meanwhile, and their companies' headlines are refreshed once.
+    network); results are saved as they come, those finished within ``STORE_WITHIN``
+    of each other in one transaction under row locks (skipping inquiries deleted
+    meanwhile) with one refresh of their companies' headlines.
     ``retry``: a scheduled retry after a temporary SMTP answer.
     """
     from leads.models import Inquiry
@@ -97,8 +99,10 @@ def verifications_run(*, inquiry_ids: Sequence[int],
     if not run:
         return {}
     _release_connection()
-    outcomes = _checks_side_by_side(run)
-    stored = _store(run, outcomes, retry=retry)
+    stored: dict[int, Verification] = {}
+    for finished in _checks_side_by_side(run):
+        stored.update(_store(finished, retry=retry))
+        _release_connection()  # while the others still wait on the network
     for verification in stored.values():
         log.info("verification.done inquiry=%s grade=%s email=%s website=%s fit=%s",
                  verification.inquiry_id, verification.grade, verification.email_status,
@@ -129,9 +133,15 @@ def _claim(ids: list[int], *, retry: bool) -> set[int]:
     return mine
 
 
-def _checks_side_by_side(inquiries: list) -> dict[int, object]:
+# A finished check waits at most this long for others of its batch to be stored with.
+STORE_WITHIN = 1.0
+
+
+def _checks_side_by_side(inquiries: list) -> Iterator[list[tuple]]:
     """``checks_run`` of each inquiry, in threads of their own (the checks wait on the
-    network, each bounded by the probe timeouts)."""
+    network, each bounded by the probe timeouts); yields groups of (inquiry, outcome) as
+    they finish: those done within ``STORE_WITHIN`` of each other together, so that a
+    site that never answers holds up only its own inquiry's result."""
     def run(inquiry):
         return checks_run(email=inquiry.email, website=inquiry.website,
                           company_name=inquiry.company_name,
@@ -146,16 +156,28 @@ def _checks_side_by_side(inquiries: list) -> dict[int, object]:
             connections.close_all()
 
     if len(inquiries) == 1:
-        return {inquiries[0].pk: run(inquiries[0])}
+        yield [(inquiries[0], run(inquiries[0]))]
+        return
     with ThreadPoolExecutor(len(inquiries), thread_name_prefix="checks") as pool:
-        return dict(zip([i.pk for i in inquiries], pool.map(run_in_thread, inquiries),
-                        strict=True))
+        futures = {pool.submit(run_in_thread, inquiry): inquiry for inquiry in inquiries}
+        pending, finished, first_at = set(futures), [], 0.0
+        while pending:
+            done, pending = wait(pending, timeout=STORE_WITHIN, return_when=FIRST_COMPLETED)
+            if done and not finished:
+                first_at = time.monotonic()
+            finished += [(futures[future], future.result()) for future in done]
+            if finished and (not pending or time.monotonic() - first_at >= STORE_WITHIN):
+                yield finished
+                finished = []
 
 
-def _store(inquiries: list, outcomes: dict, *, retry: bool) -> dict[int, Verification]:
+def _store(finished: list[tuple], *, retry: bool) -> dict[int, Verification]:
+    """Save the outcomes of ``finished`` (inquiry, outcome) pairs in one transaction."""
     from leads.models import Inquiry
     from leads.services import companies_refresh, rows_update
 
+    inquiries = [inquiry for inquiry, _outcome in finished]
+    outcomes = {inquiry.pk: outcome for inquiry, outcome in finished}
     ids = [inquiry.pk for inquiry in inquiries]
     with transaction.atomic():
         locked = {v.inquiry_id: v for v in
