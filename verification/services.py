@@ -133,8 +133,9 @@ def _claim(ids: list[int], *, retry: bool) -> set[int]:
     return mine
 
 
-# A finished check waits at most this long for others of its batch to be stored with.
-STORE_WITHIN = 1.0
+# A finished check waits at most this long (seconds) for others of its batch to be stored
+# with: most batches finish within it and are written once; a silent host is written later.
+STORE_WITHIN = 5.0
 
 
 def _checks_side_by_side(inquiries: list) -> Iterator[list[tuple]]:
