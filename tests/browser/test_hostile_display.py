@@ -144,7 +144,7 @@ class Watch:
 @pytest.fixture
 def no_network_checks(monkeypatch):
     """Ingesting enqueues the real checks; here their results are stored directly."""
-    monkeypatch.setattr(tasks.verify_inquiry, "apply_async", lambda *args, **kwargs: None)
+    monkeypatch.setattr(tasks.verify_batch, "apply_async", lambda *args, **kwargs: None)
 
 
 def finish(*inquiries):
