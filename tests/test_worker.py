@@ -189,6 +189,7 @@ def test_many_inquiries_go_out_as_one_message_that_a_worker_splits(sandbox_inter
     from verification import services
 
     monkeypatch.setattr(services, "FAN_OUT", 25)  # 1,000 in production
+    monkeypatch.setattr(services, "FAN_OUT_FROM", 25)  # 50 in production
     broker = redis.Redis.from_url(settings.REDIS_URL)
     broker.flushdb()
     company = CompanyFactory(domain="klarwasser.de")

@@ -17,6 +17,7 @@ from verification.models import Verification
 log = logging.getLogger(__name__)
 
 
+FAN_OUT_FROM = 50  # from this many inquiries at once, a worker splits the messages
 FAN_OUT = 1000  # inquiries per message that a worker splits into batches
 
 
@@ -50,11 +51,11 @@ def verification_request(*, inquiry_ids: Iterable[int]) -> None:
                       .values_list("company_id", flat=True).distinct())
 
     def enqueue() -> None:
-        # One message per batch; from FAN_OUT on (an import), one per FAN_OUT inquiries,
-        # which a worker splits into batches: an import of 100,000 waits on the broker a
-        # hundred times. If a message is lost on the way, its verifications are still
-        # pending: the sweeper sends them again.
-        if len(ids) <= FAN_OUT:
+        # A few: one message per batch. Many (an import's chunk): one per FAN_OUT
+        # inquiries, which a worker splits into batches: an import of 100,000 waits on
+        # the broker a hundred times. If a message is lost on the way, its verifications
+        # are still pending: the sweeper sends them again.
+        if len(ids) < FAN_OUT_FROM:
             messages = [(verify_batch, batch) for batch in batches(ids)]
         else:
             messages = [(verify_fan_out, ids[start:start + FAN_OUT])
