@@ -639,9 +639,9 @@ def main() -> None:
     parser.add_argument("--inquiries", type=int, default=10_000)
     parser.add_argument("--domains", type=int, default=3_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--concurrency", type=int, default=5,
+    parser.add_argument("--concurrency", type=int, default=40,
                         help="threads per worker, each verifying a batch at a time")
-    parser.add_argument("--batch", type=int, default=20,
+    parser.add_argument("--batch", type=int, default=5,
                         help="inquiries per task, checked side by side (LEADQUAL_VERIFY_BATCH)")
     parser.add_argument("--pool", type=int, default=10,
                         help="database connections per worker (DATABASE_POOL_MAX)")

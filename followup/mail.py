@@ -56,7 +56,11 @@ def email_draft(*, company: Company, user=None) -> Draft:
     followup = (FollowUp.objects.filter(company=company, status=FollowUp.Status.SCHEDULED)
                 .select_related("step", "company").first())
     body = fill_template(followup, rep=user) if followup else ""
-    last_in = (MailMessage.objects.filter(company=company, direction=MailMessage.Direction.IN)
+    # The buyer's own latest message (not an out-of-office or other automatic answer).
+    last_in = (MailMessage.objects.filter(company=company, direction=MailMessage.Direction.IN,
+                                          outcome__in=[MailMessage.Outcome.REPLY,
+                                                       MailMessage.Outcome.INQUIRY,
+                                                       MailMessage.Outcome.DUPLICATE])
                .exclude(subject="").order_by("-created_at").first())
     if last_in is not None:
         subject = last_in.subject if last_in.subject.lower().startswith("re:") \

@@ -158,3 +158,16 @@ def test_admins_configure_mailboxes_and_the_password_is_stored_encrypted(client,
     mailbox.refresh_from_db()
     assert mailbox.name == "Sales"
     assert client.get(reverse("admin:leads_mailbox_add")).status_code == 403
+
+
+def test_the_draft_answers_the_buyers_own_mail_not_an_auto_reply(rep, company):
+    from followup.mail import email_draft
+
+    MailMessage.objects.create(direction="in", outcome="reply", message_id="<buyer-1@aquarein.de>",
+                               subject="Re: UV-C lamps", company=company)
+    MailMessage.objects.create(direction="in", outcome="away", message_id="<ooo-1@aquarein.de>",
+                               subject="Automatic reply: UV-C lamps", company=company)
+
+    draft = email_draft(company=company, user=rep)
+
+    assert (draft.subject, draft.in_reply_to) == ("Re: UV-C lamps", "<buyer-1@aquarein.de>")
