@@ -10,12 +10,10 @@ from django.utils import timezone
 
 from followup.mail import email_draft, followup_email_queue
 from followup.models import FollowUp, Vacation
-from leads import services
 from leads.mail.secrets import encrypt
 from leads.mail.services import away_proposals, away_record, mail_ingest, mailbox_poll
-from leads.models import Activity, CompanyStatus, Inquiry, Mailbox, MailMessage, TeamSettings
+from leads.models import Activity, CompanyStatus, Inquiry, Mailbox, MailMessage
 from leads.tasks import mailbox_poll as mailbox_poll_task
-from tests.leads.helpers import ingest
 from verification.models import Verification
 
 pytestmark = pytest.mark.django_db
@@ -145,22 +143,6 @@ def test_a_stored_encrypted_password_works_and_a_wrong_one_is_reported(mailbox,
 
 
 # --- out and back: a follow-up sent, the buyer's reply ---------------------------
-
-
-@pytest.fixture
-def contacted(rep):
-    """A German buyer the rep has written to: the cadence's first step is open."""
-    team = TeamSettings.load()
-    team.round_robin = False
-    team.save()
-    inquiry = ingest(company="AquaRein Wassertechnik GmbH", email="jonas.weber@aquarein.de",
-                     country="DE", buyer_name="Jonas Weber", product="UV-C lamp 320W",
-                     platform="email")
-    company = services.company_assign(company=inquiry.company, owner=rep)
-    services.contact_attempt_log(company=company, channel="email", outcome="sent", user=rep,
-                                 at=timezone.now() - timedelta(hours=1))
-    assert FollowUp.objects.filter(company=company, status="scheduled").exists()
-    return company
 
 
 def test_a_follow_up_is_sent_through_the_relay_with_its_message_id_and_logged(

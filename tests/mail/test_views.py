@@ -10,9 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from followup.models import FollowUp, Vacation
-from leads import services
-from leads.models import Activity, Inquiry, MailMessage, TeamSettings
-from tests.leads.helpers import ingest
+from leads.models import Activity, Inquiry, MailMessage
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "mail"
@@ -24,17 +22,8 @@ def eml(name: str) -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def company(rep):
-    team = TeamSettings.load()
-    team.round_robin = False
-    team.save()
-    inquiry = ingest(company="AquaRein Wassertechnik GmbH", email="jonas.weber@aquarein.de",
-                     country="DE", buyer_name="Jonas Weber", product="UV-C lamp 320W",
-                     platform="email")
-    company = services.company_assign(company=inquiry.company, owner=rep)
-    services.contact_attempt_log(company=company, channel="email", outcome="sent", user=rep,
-                                 at=timezone.now() - timedelta(hours=1))
-    return company
+def company(contacted):
+    return contacted
 
 
 def test_a_rep_uploads_an_eml_and_lands_on_the_new_inquirys_company(client, rep):
