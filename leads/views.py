@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
 from followup.cadence import cadence_postpone, plan_preview
+from followup.mail import email_draft, followup_email_queue, sender_address
 from followup.services import (
     buyer_calendar,
     calendars_for,
@@ -43,7 +44,8 @@ from leads.forms import (
     form_errors,
 )
 from leads.importer import AUTO, UnreadableFile, detect_preset, read_table
-from leads.mail.services import away_proposals
+from leads.mail.forms import AwayRecordForm, EmailSendForm, EmlUploadForm
+from leads.mail.services import away_proposals, away_record, mail_ingest
 from leads.models import (
     Activity,
     ChannelKind,
@@ -52,6 +54,7 @@ from leads.models import (
     ContactChannel,
     ImportBatch,
     Inquiry,
+    MailMessage,
     Platform,
     Profile,
 )
@@ -599,10 +602,6 @@ def history(request):
 @login_required
 def mail_upload(request):
     """A rep adds a message saved as .eml: an inquiry, or a reply of a known company."""
-    from leads.mail.forms import EmlUploadForm
-    from leads.mail.services import mail_ingest
-    from leads.models import MailMessage
-
     _require_role(request.user)
     if not request.user.has_perm("leads.add_inquiry"):
         raise PermissionDenied
@@ -630,9 +629,6 @@ def mail_upload(request):
 @login_required
 def company_email(request, pk: int):
     """Write to the buyer: the open step's message, sent through the team's relay."""
-    from followup.mail import email_draft, followup_email_queue, sender_address
-    from leads.mail.forms import EmailSendForm
-
     company = _visible_company(request, pk)
     draft = email_draft(company=company, user=request.user)
     form = EmailSendForm(request.POST or None, initial={
@@ -656,10 +652,6 @@ def company_email(request, pk: int):
 @require_POST
 def mail_away_record(request, pk: int, message_id: int):
     """Record the days away an out-of-office reply named (or the date the rep corrected)."""
-    from leads.mail.forms import AwayRecordForm
-    from leads.mail.services import away_record
-    from leads.models import MailMessage
-
     company = _visible_company(request, pk)
     message = get_object_or_404(company.mail.filter(outcome=MailMessage.Outcome.AWAY),
                                 pk=message_id)

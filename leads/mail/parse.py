@@ -19,12 +19,12 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 import phonenumbers
-import tldextract
 from selectolax.lexbor import LexborHTMLParser
 
 from leads.countries import parse_country
 from leads.mail import autoreply
 from leads.mailproviders import is_personal_mail
+from verification.probes.whois import public_suffixes
 
 MAX_TEXT = 19_000  # the inquiry's message holds 20,000; room for the subject line
 PLATFORM_SENDERS = {
@@ -34,7 +34,6 @@ PLATFORM_SENDERS = {
 # ccTLDs that say nothing about the country (sold worldwide as generic names).
 GENERIC_CCTLDS = {"io", "co", "me", "tv", "ai", "cc", "ws", "fm", "to", "ly", "gg", "app",
                   "eu", "asia"}
-_tld_extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -95,8 +94,7 @@ def parse_mail(raw: bytes, *, today: date | None = None) -> ParsedMail:
     platform = platform_of(from_address, subject)
     signature = Signature()
     if platform == "email":
-        signature = signature_fields(text, sender_domain=from_address.rsplit("@", 1)[-1],
-                                     sender_country=country_of_domain(from_address))
+        signature = signature_fields(text, sender_country=country_of_domain(from_address))
     auto = autoreply.detect(message, text, received=received,
                             month_first=(signature.country or country_of_domain(from_address))
                             in ("US", "CA", "PH"))
@@ -363,7 +361,7 @@ def signature_block(text: str) -> str:
     return "\n".join(text.strip().split("\n")[-6:])
 
 
-def signature_fields(text: str, *, sender_domain: str, sender_country: str = "") -> Signature:
+def signature_fields(text: str, *, sender_country: str = "") -> Signature:
     block = signature_block(text)
     if not block:
         return Signature(country=sender_country)
@@ -376,15 +374,13 @@ def signature_fields(text: str, *, sender_domain: str, sender_country: str = "")
     for match in _URL.finditer(block):
         candidate = match[0].rstrip(".,;:")
         host = re.sub(r"^https?://", "", candidate, flags=re.I).split("/")[0].lower()
-        registered = _tld_extract(host).top_domain_under_public_suffix
+        registered = public_suffixes(host).top_domain_under_public_suffix
         if not registered or is_personal_mail(registered) or "@" in candidate:
             continue
         if any(registered.endswith(d) for ds in PLATFORM_SENDERS.values() for d in ds):
             continue
         website = candidate if candidate.lower().startswith("http") else f"https://{candidate}"
         break
-    if not website and sender_domain and not is_personal_mail(sender_domain):
-        website = ""  # the email's own domain is the verification's default already
     company = ""
     for line in block.split("\n")[:8]:
         line = line.strip(" |-–•")
@@ -397,7 +393,7 @@ def signature_fields(text: str, *, sender_domain: str, sender_country: str = "")
 
 
 def country_of_domain(address: str) -> str:
-    suffix = _tld_extract(address.rsplit("@", 1)[-1]).suffix
+    suffix = public_suffixes(address.rsplit("@", 1)[-1]).suffix
     cctld = suffix.rsplit(".", 1)[-1].lower()
     if len(cctld) != 2 or cctld in GENERIC_CCTLDS:
         return ""

@@ -24,7 +24,8 @@ from verification.probes.netguard import (
 IANA = ("whois.iana.org", 43)
 OK, NOT_FOUND, ERROR = "ok", "not_found", "error"
 _ANYWHERE = tuple(parse_networks("0.0.0.0/0, ::/0"))
-_extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)  # bundled list, offline
+# The Public Suffix List bundled with tldextract (offline); shared by whoever needs it.
+public_suffixes = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 @dataclass
@@ -46,7 +47,7 @@ class DomainAge:
 def registered_domain(host: str) -> str:
     """``www.shop.klarwasser.co.uk`` -> ``klarwasser.co.uk`` (Public Suffix List)."""
     host = host.lower().rstrip(".")
-    parts = _extract(host)
+    parts = public_suffixes(host)
     if parts.suffix and parts.domain:
         return f"{parts.domain}.{parts.suffix}"
     labels = host.split(".")
