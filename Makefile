@@ -10,9 +10,11 @@ run: $(VENV)/.app .env
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py run_stack
 
+# tests/machine.py installs the Debian packages the tests drive (as root; else it prints
+# the command) and picks PostgreSQL and Redis when they answer on their default ports.
 test: $(VENV)/.test .env
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	@exports="$$($(BIN)/python tests/machine.py)" && eval "$$exports" && $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check .

@@ -27,7 +27,9 @@ def worker_command(*, concurrency: int, hostname: str = "leadqual@%h",
 
 
 def enqueue(task, *args, **kwargs) -> bool:
-    """Send a task; if the broker is unreachable, log it and return False.
+    """Send a task (the task, or its name: a service names the task that runs it, so that
+    ``tasks`` imports ``services`` and never the other way round); if the broker is
+    unreachable, log it and return False.
 
     Callers store their work in the database first (a verification or a rescoring
     marked pending), so an outage of the broker loses nothing: the periodic sweeper
@@ -38,6 +40,8 @@ def enqueue(task, *args, **kwargs) -> bool:
 
     from kombu.exceptions import OperationalError
 
+    if isinstance(task, str):
+        task = app.tasks[task]
     try:
         task.apply_async(args, kwargs)
     except OperationalError as exc:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "leads",
     "verification",
     "followup",
+    "config.apps.WiringConfig",
 ]
 
 MIDDLEWARE = [

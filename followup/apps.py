@@ -9,6 +9,7 @@ class FollowupConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from followup import signals, tasks  # noqa: F401  (receivers; tasks by name)
         from followup.models import ChannelRanking
         from followup.services import rankings_changed
 

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from followup.models import Cadence, CadenceStep, FollowUp, Reminder
+from followup.selectors import buyer_calendar, suggested_channels
 from leads.models import CLOSED_STATUSES, ChannelKind, Company
 
 RISKY_EMAIL = ("risky", "undeliverable")
@@ -28,8 +29,6 @@ def default_cadence() -> Cadence | None:
 def step_channel(company: Company, step: CadenceStep, number: int) -> str:
     """The step's channel; ``auto`` is email while it works and was not ignored, else the
     most used channel in the buyer's country that the company has on file."""
-    from followup.services import suggested_channels
-
     if step.channel != CadenceStep.AUTO:
         return step.channel
     if company.email_status not in RISKY_EMAIL and number == 1:
@@ -46,8 +45,6 @@ def step_channel(company: Company, step: CadenceStep, number: int) -> str:
 
 def _plan(company: Company, step: CadenceStep, *, base: datetime, days: int,
           number: int) -> FollowUp | None:
-    from followup.services import buyer_calendar
-
     calendar = buyer_calendar(company)
     if calendar is None:
         return None
@@ -100,20 +97,27 @@ def cadence_stop(company: Company, *, at: datetime | None = None) -> int:
     return stopped
 
 
-def cadence_postpone(company: Company, *, until: date | datetime | None = None) -> FollowUp | None:
+def cadence_postpone(company: Company, *, until: date | datetime | None = None,
+                     now: datetime | None = None) -> FollowUp | None:
     """Move the open step to the first good moment at or after ``until`` (a snooze), or
-    to the first good moment at all (after a vacation was recorded)."""
-    from followup.services import buyer_calendar
+    to the first good moment at all (after a vacation was recorded).
 
+    A step that is already overdue stays overdue, unless the buyer is away today in
+    their own calendar: then it moves past the days away (a step left at its old time
+    would be "due" while the buyer is on vacation).
+    """
     current = FollowUp.objects.filter(company=company, status=FollowUp.Status.SCHEDULED).first()
     calendar = buyer_calendar(company)
     if current is None or calendar is None:
         return current
+    now = now or timezone.now()
     start = current.due_at
     if isinstance(until, datetime):
         start = max(start, until)
     elif isinstance(until, date):
         start = max(start, datetime.combine(until, calendar.window[0], tzinfo=calendar.zone))
+    elif start < now and calendar.off_kind(now.astimezone(calendar.zone).date()) == "vacation":
+        start = now
     moment = calendar.next_moment(start)
     if moment.utc != current.due_at:
         current.due_at = moment.utc
@@ -126,8 +130,6 @@ def cadence_postpone(company: Company, *, until: date | datetime | None = None) 
 def plan_preview(followup: FollowUp | None, company: Company,
                  calendar=None) -> list[tuple[CadenceStep, datetime]]:
     """The open step and the later ones as they would fall if each is done on time."""
-    from followup.services import buyer_calendar
-
     if followup is None:
         return []
     calendar = calendar or buyer_calendar(company)

@@ -27,7 +27,7 @@ from django.utils.encoding import force_str
 from django.utils.translation import get_language
 
 from followup.models import FollowUp
-from followup.services import calendars_for, channel_rankings
+from followup.selectors import calendars_for, channel_rankings
 from followup.silence import CODES, PRIORITY, headline, why_no_reply
 from leads.models import (
     CLOSED_STATUSES,

@@ -15,7 +15,7 @@ queue and retries; a permanent one (5xx) is recorded on the row.
 import logging
 import smtplib
 from dataclasses import dataclass
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -68,29 +68,6 @@ def email_draft(*, company: Company, user=None) -> Draft:
         return Draft(to=to, subject=subject[:500], body=body, in_reply_to=last_in.message_id)
     product = inquiry.product if inquiry and inquiry.product else "UV lamps"
     return Draft(to=to, subject=f"{product} – {company.name}"[:500], body=body)
-
-
-def followup_email_queue(*, company: Company, user, to: str, subject: str, body: str,
-                         in_reply_to: str = "") -> MailMessage:
-    """Record the email and send it in the background once the caller commits."""
-    from config.celery_app import enqueue
-    from followup.tasks import mail_send
-
-    domain = sender_address().rpartition("@")[2] or "leadqual.local"
-    references = ""
-    if in_reply_to:
-        earlier = MailMessage.objects.filter(message_id=in_reply_to).first()
-        references = " ".join(filter(None, [earlier.references if earlier else "",
-                                            in_reply_to]))
-    record = MailMessage.objects.create(
-        direction=MailMessage.Direction.OUT, outcome=MailMessage.Outcome.QUEUED,
-        source="smtp", message_id=make_msgid(idstring="leadqual", domain=domain),
-        in_reply_to=in_reply_to, references=references[-5000:],
-        from_address=sender_address()[:320], to_addresses=to, subject=subject[:500],
-        body=body, company=company, user=user,
-    )
-    transaction.on_commit(lambda: enqueue(mail_send, record.pk))
-    return record
 
 
 def smtp_send(*, sender: str, sender_name: str, to: str, subject: str, body: str,

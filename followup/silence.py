@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from followup.calendar import Calendar
+from followup.selectors import channel_rankings, ranked_channels
 from leads.models import ChannelKind
 
 HOLIDAY, WEEKEND, OUTSIDE_HOURS, VACATION = "holiday", "weekend", "outside_hours", "vacation"
@@ -51,8 +52,6 @@ def why_no_reply(company, calendar: Calendar | None, *, channels: set[str],
     """
     if not company.awaiting_reply or calendar is None:
         return []
-    from followup.services import channel_rankings, ranked_channels
-
     now = (now or timezone.now())
     local = now.astimezone(calendar.zone)
     today = local.date()

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from followup.cadence import fill_template
 from followup.models import Reminder
-from followup.services import calendars_for
+from followup.selectors import calendars_for, company_clock
 from leads import services
 from leads.models import Activity
 from leads.roles import can_work_leads
@@ -34,7 +34,8 @@ def reminders(request):
     rows = [{
         "reminder": reminder,
         "company": reminder.followup.company,
-        "clock": reminder.followup.company.buyer_clock(now, calendars[reminder.followup.company_id])
+        "clock": company_clock(reminder.followup.company, now,
+                               calendars[reminder.followup.company_id])
         if calendars[reminder.followup.company_id] else None,
         "message": fill_template(reminder.followup, rep=request.user),
         "overdue": reminder.followup.due_at < now - timedelta(hours=12),

@@ -11,6 +11,7 @@ class LeadsConfig(AppConfig):
         # Permissions exist only once every app has migrated, so the role
         # groups are (re)built after migrate; roles_sync is idempotent.
         post_migrate.connect(_sync_roles, dispatch_uid="leads.roles_sync")
+        from leads import tasks  # noqa: F401  (registered, so that they can be sent by name)
         from leads.audit import register
 
         register()

@@ -43,13 +43,11 @@ FIELD_LABELS = {
 
 
 def register() -> None:
-    """Called once from ``LeadsConfig.ready``."""
+    """Called once from ``LeadsConfig.ready``; verification registers its keyword lists
+    (``KEYWORD_FIELDS``, ``INDUSTRY_FIELDS``) from its own ``ready``."""
     from leads.models import Company
-    from verification.models import Industry, Keyword
 
     auditlog.register(Company, include_fields=COMPANY_FIELDS)
-    auditlog.register(Keyword, include_fields=KEYWORD_FIELDS)
-    auditlog.register(Industry, include_fields=INDUSTRY_FIELDS)
 
 
 @contextlib.contextmanager

@@ -8,10 +8,19 @@ from django.utils.translation import gettext_lazy as _
 
 from leads.countries import country_name
 from leads.forms import FastSelect, PageForm
-from leads.models import CLOSED_STATUSES, Company, CompanyStatus, Inquiry, Platform, Segment
+from leads.models import (
+    CLOSED_STATUSES,
+    Company,
+    CompanyStatus,
+    EmailStatus,
+    Grade,
+    Inquiry,
+    Platform,
+    Segment,
+    WebsiteStatus,
+)
 from leads.roles import REP, is_manager
 from leads.selectors import company_countries
-from verification.models import Verification
 
 ME, POOL, MINE_AND_POOL = "me", "pool", "mine_pool"
 
@@ -38,13 +47,13 @@ class CompanyFilter(django_filters.FilterSet):
                                   }))
     # distinct=False: a filter on the company's own column joins nothing, and SELECT
     # DISTINCT over every column made PostgreSQL sort the page and the count.
-    grade = django_filters.MultipleChoiceFilter(choices=Verification.Grade.choices,
+    grade = django_filters.MultipleChoiceFilter(choices=Grade.choices,
                                                 label=_("Grade"), distinct=False,
                                                 widget=forms.CheckboxSelectMultiple)
-    email_status = django_filters.ChoiceFilter(choices=Verification.EmailStatus.choices,
+    email_status = django_filters.ChoiceFilter(choices=EmailStatus.choices,
                                                label=_("Email"), empty_label=_("Any email"),
                                                widget=FastSelect)
-    website_status = django_filters.ChoiceFilter(choices=Verification.WebsiteStatus.choices,
+    website_status = django_filters.ChoiceFilter(choices=WebsiteStatus.choices,
                                                  label=_("Website"),
                                                  empty_label=_("Any website"), widget=FastSelect)
     fit = django_filters.RangeFilter(label=_("Fit"))

@@ -9,8 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from leads.importer import PRESET_CHOICES
-from leads.models import Activity, ChannelKind, CompanyStatus, ContactChannel, Segment
-from verification.models import Verification
+from leads.models import Activity, ChannelKind, CompanyStatus, ContactChannel, Grade, Segment
 
 
 def _attrs(attrs: dict) -> str:
@@ -187,7 +186,7 @@ class SegmentForm(PageForm):
 class GradeOverrideForm(PageForm):
     grade = forms.ChoiceField(
         label=_("Grade"), required=False,
-        choices=[("", _("Verified grade (no override)")), *Verification.Grade.choices],
+        choices=[("", _("Verified grade (no override)")), *Grade.choices],
         widget=FastSelect,
     )
     reason = forms.CharField(

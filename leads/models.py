@@ -5,6 +5,8 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leads.timezones import BuyerZone, zone_for_country
+
 
 class Platform(models.TextChoices):
     ALIBABA = "alibaba", "Alibaba.com"
@@ -106,6 +108,33 @@ class AssignedVia(models.TextChoices):
     ROUND_ROBIN = "round_robin", _("Round robin")
     CLAIM = "claim", _("Claimed from the pool")
     MANUAL = "manual", _("Assigned by hand")
+
+
+# The vocabulary of a company's headline (its grade and the state of its address and
+# website). Verification writes these values; leads shows and filters on them.
+
+
+class EmailStatus(models.TextChoices):
+    UNCHECKED = "", _("Not checked")
+    DELIVERABLE = "deliverable", _("Deliverable")
+    UNDELIVERABLE = "undeliverable", _("Undeliverable")
+    RISKY = "risky", _("Risky")
+    UNKNOWN = "unknown", _("Unknown")
+
+class WebsiteStatus(models.TextChoices):
+    UNCHECKED = "", _("Not checked")
+    REACHABLE = "reachable", _("Reachable")
+    UNREACHABLE = "unreachable", _("Unreachable")
+    PARKED = "parked", _("Parked domain")
+    PLACEHOLDER = "placeholder", _("Placeholder page")
+    ERROR = "error", _("HTTP error")
+    NONE = "none", _("No website")
+
+class Grade(models.TextChoices):
+    A = "A", _("A: genuine and target")
+    B = "B", _("B: genuine, fit unclear")
+    C = "C", _("C: doubtful")
+    D = "D", _("D: likely fake")
 
 
 class Company(models.Model):
@@ -212,20 +241,10 @@ class Company(models.Model):
 
         return reverse("leads:company", args=[self.pk])
 
-    def buyer_zone(self):
-        from followup.timezones import BuyerZone, zone_for_country
-
+    def buyer_zone(self) -> BuyerZone:
         if self.time_zone:
             return BuyerZone.from_stored(self.time_zone, self.time_zone_source)
         return zone_for_country(self.country)
-
-    def buyer_clock(self, now=None, calendar=None):
-        """The buyer's local time and business hours now; None when the zone is unknown."""
-        from followup.calendar import buyer_clock
-        from followup.services import buyer_calendar
-
-        calendar = calendar or buyer_calendar(self, vacations=[], overrides={})
-        return buyer_clock(calendar.zone, self.country, now, calendar) if calendar else None
 
     @property
     def awaiting_reply(self) -> bool:

@@ -11,6 +11,7 @@ from django.db.models import CharField, Count, Max, Model, Q, TextField
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from leads import signals
 from leads.assignment import Assigner, Decision
 from leads.audit import by_user
 from leads.importer import PLATFORM_OF_PRESET, Table, map_row
@@ -24,12 +25,14 @@ from leads.models import (
     CompanyKey,
     CompanyStatus,
     ContactChannel,
+    Grade,
     ImportBatch,
     Inquiry,
     Person,
     Segment,
     TeamSettings,
 )
+from leads.timezones import buyer_zone
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +128,6 @@ def _ingest_chunk(rows: list[InquiryData], *, batch: ImportBatch | None) -> tupl
     new company its buyer's rep), but with a fixed number of queries per chunk:
     lookups are read up front, and what is new is written in bulk at the end.
     """
-    from verification.services import verification_request
-
     seen = set(
         Inquiry.objects.filter(dedup_key__in=[row.dedup_key for row in rows])
         .values_list("dedup_key", flat=True)
@@ -164,7 +165,9 @@ def _ingest_chunk(rows: list[InquiryData], *, batch: ImportBatch | None) -> tupl
             )
             for row, company in zip(fresh, companies, strict=True)
         ])
-    verification_request(inquiry_ids=[inquiry.pk for inquiry in created])
+    if created:
+        signals.inquiries_received.send(sender=Inquiry,
+                                        inquiry_ids=[inquiry.pk for inquiry in created])
     return len(created), duplicates
 
 
@@ -248,8 +251,6 @@ class _Intake:
         return company
 
     def _company_new(self, row: InquiryData, keys: list[str]) -> Company:
-        from followup.timezones import buyer_zone
-
         if self.assigner is None:
             self.assigner = Assigner.load()
             self.assigner.buyers_load({value for r in self.rows for _, value in _contacts(r)})
@@ -535,16 +536,15 @@ def company_set_status(*, company: Company, status: str, user=None, note: str = 
     company = Company.objects.select_for_update().get(pk=company.pk)
     if company.status == status:
         return company
+    before = company.status
     Activity.objects.create(
         company=company, kind=Activity.Kind.STATUS_CHANGE, author=user,
-        from_status=company.status, to_status=status, body=note,
+        from_status=before, to_status=status, body=note,
     )
     company.status = status
     company.save(update_fields=["status", "updated_at"])
-    if status in CLOSED_STATUSES:
-        from followup.cadence import cadence_stop
-
-        cadence_stop(company)
+    signals.company_status_changed.send(sender=Company, company=company, before=before,
+                                        after=status, user=user)
     return company
 
 
@@ -566,9 +566,9 @@ def contact_attempt_log(*, company: Company, channel: str, outcome: str, body: s
     Company.objects.filter(pk=company.pk).filter(
         Q(last_contact_at__isnull=True) | Q(last_contact_at__lt=at)
     ).update(last_contact_at=at)
-    from followup.cadence import cadence_advance
-
-    cadence_advance(company, at=at)  # closes the open step, plans the next
+    # followup closes the open step and plans the next
+    signals.contact_attempt_logged.send(sender=Company, company=company, at=at,
+                                        activity=activity, user=user)
     return activity
 
 
@@ -578,22 +578,20 @@ def reply_log(*, company: Company, channel: str, body: str = "", user=None, at=N
     """The buyer answered: the company is replied unless it is already further on, and
     the cadence stops. An out-of-office reply (``away_until``) records a vacation and
     moves the cadence instead."""
-    from followup.cadence import cadence_stop
-
     if away_until is not None:
-        from followup.services import vacation_add
-
-        today = timezone.localdate()
-        vacation_add(company=company, first_day=min(today, away_until), last_day=away_until,
-                     note="out-of-office reply", user=user)
+        at = at or timezone.now()
+        today = timezone.localdate(at)
+        signals.buyer_away_reported.send(
+            sender=Company, company=company, first_day=min(today, away_until),
+            last_day=away_until, note="out-of-office reply", user=user, at=at)
         return Activity.objects.create(
             company=company, kind=Activity.Kind.NOTE, channel=channel, author=user,
             body=f"Out-of-office reply, away until {away_until:%Y-%m-%d}. {body}".strip())
-    cadence_stop(company, at=at)
+    at = at or timezone.now()
+    signals.reply_logged.send(sender=Company, company=company, at=at, user=user)
     if company.status in (CompanyStatus.NEW, CompanyStatus.CONTACTED,
                           CompanyStatus.AWAITING_REPLY):
         company_set_status(company=company, status=CompanyStatus.REPLIED, user=user)
-    at = at or timezone.now()
     activity = Activity.objects.create(
         company=company, kind=Activity.Kind.REPLY, channel=channel, body=body, author=user,
         created_at=at,
@@ -623,9 +621,7 @@ def company_set_segment(*, company: Company, segment: str, user=None) -> Company
 @transaction.atomic
 def grade_override_set(*, company: Company, grade: str, reason: str, user=None) -> Company:
     """Set (or with ``grade=""`` remove) a rep's grade; the reason stays in the history."""
-    from verification.models import Verification
-
-    if grade and grade not in Verification.Grade.values:
+    if grade and grade not in Grade.values:
         raise ValueError(f"unknown grade {grade!r}")
     if grade and not reason.strip():
         raise ValueError("say why the grade is overridden")
@@ -646,11 +642,9 @@ def grade_override_set(*, company: Company, grade: str, reason: str, user=None) 
 
 def company_verify_again(*, company: Company, user=None) -> int:
     """Re-run every check of the company's inquiries in the background."""
-    from verification.services import verification_request
-
     ids = list(company.inquiries.values_list("pk", flat=True))
     with transaction.atomic():
-        verification_request(inquiry_ids=ids)
+        signals.inquiries_recheck_requested.send(sender=Inquiry, inquiry_ids=ids)
         Activity.objects.create(company=company, kind=Activity.Kind.VERIFY, author=user,
                                 body=f"Checks requested again for {len(ids)} inquiries.")
     return len(ids)
@@ -660,8 +654,6 @@ def company_verify_again(*, company: Company, user=None) -> int:
 def company_set_calendar(*, company: Company, time_zone: str, subdivision: str,
                          business_hours: str, user=None) -> Company:
     """The buyer's explicit zone (blank: from phone or country), state and hours."""
-    from followup.timezones import buyer_zone
-
     company = Company.objects.select_for_update().get(pk=company.pk)
     phones = list(company.channels.filter(kind__in=[ChannelKind.PHONE, ChannelKind.WHATSAPP])
                   .values_list("value", flat=True))
@@ -683,23 +675,20 @@ def company_set_calendar(*, company: Company, time_zone: str, subdivision: str,
 def companies_refresh(*, company_ids: Iterable[int]) -> None:
     """Recompute the headline fields of these companies from their inquiries.
 
-    The headline verification is that of the latest verified inquiry; a rep's
-    override wins over its grade.
+    Counts, dates, the latest request and contacts come from leads' own rows; the
+    verification headline (grade, score, statuses, fit, pending) from the apps
+    registered with ``signals.headline_source``. A rep's override wins over the grade.
     """
-    from verification.models import Verification
-
     ids = sorted(set(company_ids))
     for start in range(0, len(ids), CHUNK):
-        _companies_refresh_chunk(ids[start:start + CHUNK], Verification)
+        _companies_refresh_chunk(ids[start:start + CHUNK])
 
 
-def _companies_refresh_chunk(ids: list[int], Verification) -> None:
-    pending_states = [Verification.Status.PENDING, Verification.Status.RUNNING]
+def _companies_refresh_chunk(ids: list[int]) -> None:
     totals = {
         row["company_id"]: row
         for row in Inquiry.objects.filter(company_id__in=ids).values("company_id").annotate(
             n=Count("pk"), last=Max("received_at"),
-            pending=Count("pk", filter=Q(verification__status__in=pending_states)),
         )
     }
     contacts = {
@@ -717,29 +706,22 @@ def _companies_refresh_chunk(ids: list[int], Verification) -> None:
     ):
         if company_id not in latest:
             latest[company_id] = (platform, headline_summary(product, message))
-    headline: dict[int, dict] = {}
-    for row in (
-        Verification.objects.filter(inquiry__company_id__in=ids, verified_at__isnull=False)
-        .order_by("inquiry__company_id", "-inquiry__received_at", "-inquiry_id")
-        .values("inquiry__company_id", "grade", "score", "email_status", "website_status", "fit")
-    ):
-        headline.setdefault(row["inquiry__company_id"], row)
+    supplied = [(fields, source(ids)) for fields, source in signals.headline_sources()]
+    defaults = {name: Company._meta.get_field(name).get_default()
+                for fields, _ in supplied for name in fields}
     changed = []
     for company in Company.objects.filter(pk__in=ids).only("pk", "grade_override",
                                                             *REFRESHED_FIELDS):
         before = [getattr(company, name) for name in REFRESHED_FIELDS]
         total = totals.get(company.pk, {})
-        head = headline.get(company.pk, {})
         company.inquiry_count = total.get("n", 0)
         company.last_received_at = total.get("last")
-        company.verification_pending = bool(total.get("pending"))
         company.platform, company.summary = latest.get(company.pk, ("", ""))
-        company.verified_grade = head.get("grade") or ""
+        for fields, values in supplied:
+            row = values.get(company.pk, {})
+            for name in fields:
+                setattr(company, name, row.get(name, defaults[name]))
         company.grade = company.grade_override or company.verified_grade
-        company.score = head.get("score")
-        company.email_status = head.get("email_status") or ""
-        company.website_status = head.get("website_status") or ""
-        company.fit = head.get("fit")
         company.last_contact_at = contacts.get(company.pk, {}).get("contact")
         company.last_reply_at = contacts.get(company.pk, {}).get("reply")
         if [getattr(company, name) for name in REFRESHED_FIELDS] != before:

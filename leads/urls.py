@@ -2,13 +2,12 @@ from django.urls import path
 
 from leads import views
 
+# The inbox and the company page are the desk (followup/desk_urls.py); config/urls.py
+# serves both lists under /leads/ in the "leads" namespace.
 app_name = "leads"
 
 urlpatterns = [
-    path("", views.InboxView.as_view(), name="inbox"),
-    path("poll/", views.inbox_poll, name="inbox-poll"),
     path("bulk/", views.inbox_bulk, name="inbox-bulk"),
-    path("companies/<int:pk>/", views.company_detail, name="company"),
     path("companies/<int:pk>/checks/", views.company_checks, name="company-checks"),
     path("companies/<int:pk>/note/", views.company_note, name="company-note"),
     path("companies/<int:pk>/status/", views.company_status, name="company-status"),
@@ -16,11 +15,7 @@ urlpatterns = [
     path("companies/<int:pk>/reply/", views.company_reply, name="company-reply"),
     path("companies/<int:pk>/segment/", views.company_segment, name="company-segment"),
     path("companies/<int:pk>/grade/", views.company_grade, name="company-grade"),
-    path("companies/<int:pk>/snooze/", views.company_snooze, name="company-snooze"),
     path("companies/<int:pk>/calendar/", views.company_calendar, name="company-calendar"),
-    path("companies/<int:pk>/vacations/", views.company_vacation, name="company-vacation"),
-    path("companies/<int:pk>/vacations/<int:vacation_id>/delete/", views.vacation_delete,
-         name="vacation-delete"),
     path("companies/<int:pk>/verify/", views.company_verify, name="company-verify"),
     path("companies/<int:pk>/claim/", views.company_claim, name="company-claim"),
     path("companies/<int:pk>/release/", views.company_release, name="company-release"),
@@ -34,7 +29,6 @@ urlpatterns = [
          name="channel-delete"),
     path("companies/<int:pk>/channels/<int:channel_id>/emergency/", views.channel_emergency,
          name="channel-emergency"),
-    path("companies/<int:pk>/email/", views.company_email, name="company-email"),
     path("companies/<int:pk>/mail/<int:message_id>/away/", views.mail_away_record,
          name="mail-away"),
     path("mail/upload/", views.mail_upload, name="mail-upload"),

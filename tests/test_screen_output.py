@@ -14,8 +14,9 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from followup.desk import inbox_rows
 from followup.models import ChannelRanking
-from followup.services import channel_rankings, suggested_channels
+from followup.selectors import channel_rankings, suggested_channels
 from leads import services
 from leads.filters import CompanyFilter
 from leads.forms import (
@@ -31,7 +32,6 @@ from leads.forms import (
 )
 from leads.models import Activity, Company, CompanyStatus, TeamSettings
 from leads.selectors import company_list
-from leads.views import inbox_rows
 from tests.leads.helpers import ingest, verified
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +186,7 @@ def test_rankings_are_cached_and_forgotten_when_saved(client, admin_user):
 
 
 def test_silent_codes_without_words_are_the_codes_with_words(varied):
-    from followup.services import calendars_for
+    from followup.selectors import calendars_for
     from followup.silence import why_no_reply
 
     companies = list(Company.objects.all())

@@ -7,4 +7,11 @@ class VerificationConfig(AppConfig):
     verbose_name = "Verification"
 
     def ready(self):
-        from verification import signals  # noqa: F401
+        from auditlog.registry import auditlog
+
+        from leads.audit import INDUSTRY_FIELDS, KEYWORD_FIELDS
+        from verification import signals, tasks  # noqa: F401  (receivers; tasks by name)
+        from verification.models import Industry, Keyword
+
+        auditlog.register(Keyword, include_fields=KEYWORD_FIELDS)
+        auditlog.register(Industry, include_fields=INDUSTRY_FIELDS)

@@ -11,10 +11,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from config.celery_app import enqueue
 from leads.audit import by_user
 from verification.fit import score_fit
 from verification.lists import keyword_matcher
-from verification.models import Industry, Keyword, KeywordChange, RescoreRun
+from verification.models import Industry, Keyword, KeywordChange, RescoreRun, Verification
+from verification.services import stale_claim, verifications_rescore
 
 
 def _keyword_dict(keyword: Keyword) -> dict:
@@ -107,30 +109,22 @@ def industry_update(*, user, industry: Industry, weight: float, active: bool) ->
 
 def rescore_request(*, user=None) -> RescoreRun:
     """Queue a rescoring of every stored inquiry after this transaction commits."""
-    from config.celery_app import enqueue
-    from verification.tasks import rescore_all
-
     waiting = RescoreRun.objects.filter(started_at__isnull=True).first()
     if waiting is not None:
         return waiting
     run = RescoreRun.objects.create(requested_by=user)
-    transaction.on_commit(lambda: enqueue(rescore_all, run.pk))
+    transaction.on_commit(lambda: enqueue("verification.tasks.rescore_all", run.pk))
     return run
 
 
 def rescore_runs_claim_stale(*, older_than) -> list[int]:
     """Rescoring runs requested long ago and never started (their message was lost)."""
-    from verification.services import stale_claim
-
     return stale_claim(RescoreRun.objects.filter(started_at__isnull=True),
                        older_than=older_than)
 
 
 def rescore_run(run_id: int | None = None) -> int:
     """Do one rescoring run (the Celery task calls this), recording its progress."""
-    from verification.models import Verification
-    from verification.services import verifications_rescore
-
     run = RescoreRun.objects.filter(pk=run_id).first() if run_id else None
     if run is None:
         run = RescoreRun.objects.create()

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leads.models import EmailStatus, Grade, WebsiteStatus
+
 
 class Verification(models.Model):
     """Background checks of one inquiry, with their evidence and the grade."""
@@ -13,27 +15,9 @@ class Verification(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    class EmailStatus(models.TextChoices):
-        UNCHECKED = "", _("Not checked")
-        DELIVERABLE = "deliverable", _("Deliverable")
-        UNDELIVERABLE = "undeliverable", _("Undeliverable")
-        RISKY = "risky", _("Risky")
-        UNKNOWN = "unknown", _("Unknown")
-
-    class WebsiteStatus(models.TextChoices):
-        UNCHECKED = "", _("Not checked")
-        REACHABLE = "reachable", _("Reachable")
-        UNREACHABLE = "unreachable", _("Unreachable")
-        PARKED = "parked", _("Parked domain")
-        PLACEHOLDER = "placeholder", _("Placeholder page")
-        ERROR = "error", _("HTTP error")
-        NONE = "none", _("No website")
-
-    class Grade(models.TextChoices):
-        A = "A", _("A: genuine and target")
-        B = "B", _("B: genuine, fit unclear")
-        C = "C", _("C: doubtful")
-        D = "D", _("D: likely fake")
+    EmailStatus = EmailStatus
+    WebsiteStatus = WebsiteStatus
+    Grade = Grade
 
     inquiry = models.OneToOneField(
         "leads.Inquiry", models.CASCADE, related_name="verification", primary_key=True
@@ -211,3 +195,4 @@ class RescoreRun(models.Model):
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else (
             100 if self.finished_at else 0)
+

@@ -32,7 +32,6 @@ def verification_request(*, inquiry_ids: Iterable[int]) -> None:
     """Mark inquiries pending and enqueue their checks once the caller commits."""
     from leads.models import Inquiry
     from leads.services import companies_refresh
-    from verification.tasks import verify_batch, verify_fan_out
 
     ids = list(inquiry_ids)
     if not ids:
@@ -56,9 +55,9 @@ def verification_request(*, inquiry_ids: Iterable[int]) -> None:
         # the broker a hundred times. If a message is lost on the way, its verifications
         # are still pending: the sweeper sends them again.
         if len(ids) < FAN_OUT_FROM:
-            messages = [(verify_batch, batch) for batch in batches(ids)]
+            messages = [("verification.tasks.verify_batch", batch) for batch in batches(ids)]
         else:
-            messages = [(verify_fan_out, ids[start:start + FAN_OUT])
+            messages = [("verification.tasks.verify_fan_out", ids[start:start + FAN_OUT])
                         for start in range(0, len(ids), FAN_OUT)]
         for task, argument in messages:
             if not enqueue_task(task, argument):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import OperationalError
 
 from verification import services
+from verification.keyword_editor import rescore_run, rescore_runs_claim_stale
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +57,6 @@ def requeue_stale(seconds: int | None = None) -> int:
     """Send again the work left pending or running beyond ``seconds`` (default
     ``LEADQUAL_STALE_AFTER_SECONDS``): a message lost with a broker that restarted
     empty, a worker killed mid-task, an enqueue that failed during an outage."""
-    from verification.keyword_editor import rescore_runs_claim_stale
-
     older_than = timedelta(seconds=seconds or settings.LEADQUAL_STALE_AFTER_SECONDS)
     ids = services.verifications_claim_stale(older_than=older_than)
     for batch in services.batches(ids):
@@ -73,6 +72,4 @@ def requeue_stale(seconds: int | None = None) -> int:
 def rescore_all(run_id: int | None = None) -> int:
     """Fit and grade of every verified inquiry again, from stored texts (keyword edit),
     with its progress in ``RescoreRun``."""
-    from verification.keyword_editor import rescore_run
-
     return rescore_run(run_id)

@@ -22,9 +22,9 @@ import phonenumbers
 from selectolax.lexbor import LexborHTMLParser
 
 from leads.countries import parse_country
+from leads.domains import public_suffixes
 from leads.mail import autoreply
 from leads.mailproviders import is_personal_mail
-from verification.probes.whois import public_suffixes
 
 MAX_TEXT = 19_000  # the inquiry's message holds 20,000; room for the subject line
 PLATFORM_SENDERS = {

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from leads.countries import country_name as _country_name
-from verification.models import Verification
+from leads.models import EmailStatus, WebsiteStatus
 
 register = template.Library()
 
@@ -51,14 +51,14 @@ def website_icon(status: str) -> str:
 def _email_icon(status: str, language: str | None) -> str:
     key = ("email", status, language)
     if key not in _ICONS:
-        _ICONS[key] = _icon(_("Email"), status, _EMAIL, Verification.EmailStatus)
+        _ICONS[key] = _icon(_("Email"), status, _EMAIL, EmailStatus)
     return _ICONS[key]
 
 
 def _website_icon(status: str, language: str | None) -> str:
     key = ("website", status, language)
     if key not in _ICONS:
-        _ICONS[key] = _icon(_("Website"), status, _WEBSITE, Verification.WebsiteStatus)
+        _ICONS[key] = _icon(_("Website"), status, _WEBSITE, WebsiteStatus)
     return _ICONS[key]
 
 
@@ -246,7 +246,7 @@ def _word(message: str, language: str | None) -> str:
 
 @register.simple_tag
 def inbox_row(row: dict, oob=False) -> str:
-    """One company of the inbox (``leads.views.inbox_rows``); ``oob`` for htmx swaps."""
+    """One company of the inbox (``followup.desk.inbox_rows``); ``oob`` for htmx swaps."""
     c, clock, why = row["company"], row["clock"], row["why"]
     language = get_language()
     overdue = row["overdue"]

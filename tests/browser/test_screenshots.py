@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import expect
 
-from leads.demo import DEMO_USERS
+from config.demo import DEMO_USERS
 from leads.models import Company
 from tests.browser.conftest import log_in
 
@@ -39,7 +39,7 @@ def demo_internet(settings):
 
 
 def test_inbox_and_detail_screenshots(live_server, page, demo_internet, shots):
-    from leads.demo import demo_seed
+    from config.demo import demo_seed
 
     demo_seed()  # imports ~300 inquiries; each is verified as its chunk commits
     lily = next(u for u in DEMO_USERS if u.username == "lily")

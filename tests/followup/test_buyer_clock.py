@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from followup.calendar import buyer_clock, weekend_days
-from followup.timezones import COUNTRY, EXPLICIT, PHONE, POPULOUS, buyer_zone
+from leads.timezones import COUNTRY, EXPLICIT, PHONE, POPULOUS, buyer_zone
 
 
 @pytest.mark.parametrize(("kwargs", "zone", "source"), [

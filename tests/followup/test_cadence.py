@@ -94,18 +94,31 @@ def test_a_reply_from_another_address_stops_the_cadence(rep, saudi):
     assert saudi.next_followup_at is None and saudi.status == "replied"
 
 
-def test_out_of_office_records_a_vacation_and_moves_the_step(rep, saudi):
+@pytest.mark.parametrize("days_after_due", [-1, 2], ids=["before-due", "overdue"])
+def test_out_of_office_records_a_vacation_and_moves_the_step(rep, saudi, days_after_due):
     services.contact_attempt_log(company=saudi, channel="email", outcome="sent", user=rep,
                                  at=RIYADH_THURSDAY_10)
     due = open_step(saudi).due_at
     back = due.date() + timedelta(days=5)
+    # The out-of-office reply comes a day before the step is due, or two days after it
+    # (the step is overdue then): either way the buyer is away today, so the step moves.
     services.reply_log(company=saudi, channel="email", body="I am away", user=rep,
-                       away_until=back)
+                       away_until=back, at=due + timedelta(days=days_after_due))
     step = open_step(saudi)  # still planned
     assert step.due_at.date() > back
     assert saudi.vacations.get().last_day == back
     saudi.refresh_from_db()
     assert saudi.status == "contacted"
+
+
+def test_a_vacation_already_over_leaves_an_overdue_step_overdue(rep, saudi):
+    services.contact_attempt_log(company=saudi, channel="email", outcome="sent", user=rep,
+                                 at=RIYADH_THURSDAY_10)
+    due = open_step(saudi).due_at
+    services.reply_log(company=saudi, channel="email", body="I was away", user=rep,
+                       away_until=due.date() + timedelta(days=1),
+                       at=due + timedelta(days=6))
+    assert open_step(saudi).due_at == due
 
 
 def test_snooze_moves_the_step(rep, saudi):

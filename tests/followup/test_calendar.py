@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from followup.calendar import Calendar, team_calendar
-from followup.timezones import buyer_zone
+from leads.timezones import buyer_zone
 
 
 def calendar_for(country, phone="", subdivision="", **kwargs) -> Calendar:

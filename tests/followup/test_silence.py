@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from followup.services import buyer_calendar
+from followup.selectors import buyer_calendar
 from followup.silence import (
     BAD_EMAIL,
     HOLIDAY,

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db.models import Count
 from django.test import Client
 
-from leads.demo import DEMO_USERS
+from config.demo import DEMO_USERS
 from leads.models import Activity, Company, CompanyStatus, Inquiry
 from leads.roles import user_roles
 

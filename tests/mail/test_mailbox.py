@@ -1,15 +1,18 @@
 """Email in and out against real servers: Dovecot (IMAP) and an SMTP relay on loopback."""
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.utils import format_datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
-from followup.mail import email_draft, followup_email_queue
+from followup.mail import email_draft
 from followup.models import FollowUp, Vacation
+from followup.services import followup_email_queue
 from leads.mail.secrets import encrypt
 from leads.mail.services import away_proposals, away_record, mail_ingest, mailbox_poll
 from leads.models import Activity, CompanyStatus, Inquiry, Mailbox, MailMessage
@@ -234,10 +237,12 @@ GERMAN_MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "
                  "September", "Oktober", "November", "Dezember")
 
 
-def out_of_office(back_after_days: int = 11) -> tuple[bytes, object]:
-    """The fixture, dated now, away until ``back_after_days`` from today."""
-    now = timezone.now()
-    until = timezone.localdate() + timedelta(days=back_after_days)
+def out_of_office(back_after_days: int = 11, *,
+                  sender_zone: str = "Europe/Berlin") -> tuple[bytes, object]:
+    """The fixture, dated now in the buyer's zone, away until ``back_after_days`` from
+    the buyer's today."""
+    now = timezone.now().astimezone(ZoneInfo(sender_zone))
+    until = now.date() + timedelta(days=back_after_days)
     raw = fixture("out_of_office.eml").decode()
     raw = raw.replace("Thu, 26 Nov 2026 10:02:11 +0100", format_datetime(now))
     raw = raw.replace("7. Dezember 2026",
@@ -246,8 +251,20 @@ def out_of_office(back_after_days: int = 11) -> tuple[bytes, object]:
     return raw.encode(), until
 
 
+# 00:30 in Berlin on Tuesday 8 December is still Monday 7 December in UTC and already
+# 07:30 on the 8th in Shanghai: the buyer's day, not the server's, is the first day away.
+AT_MIDNIGHT_IN_BERLIN = datetime(2026, 12, 7, 23, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def midnight_in_berlin():
+    """Before the other fixtures: the buyer is contacted an hour before, at a fixed time."""
+    with time_machine.travel(AT_MIDNIGHT_IN_BERLIN, tick=True):
+        yield
+
+
 def test_an_out_of_office_reply_proposes_the_vacation_and_keeps_the_cadence(
-        contacted, rep, mailbox, mailbox_server):
+        midnight_in_berlin, contacted, rep, mailbox, mailbox_server):
     raw, until = out_of_office()
     mailbox_server.deliver(raw)
 
@@ -255,7 +272,7 @@ def test_an_out_of_office_reply_proposes_the_vacation_and_keeps_the_cadence(
 
     away = MailMessage.objects.get(direction="in")
     assert (away.outcome, away.away_first_day, away.away_last_day) == (
-        "away", timezone.localdate(), until)
+        "away", date(2026, 12, 8), until)
     assert "Auto-Submitted: auto-replied" in away.reason
     assert list(away_proposals(contacted)) == [away]
     contacted.refresh_from_db()
@@ -267,10 +284,9 @@ def test_an_out_of_office_reply_proposes_the_vacation_and_keeps_the_cadence(
     away_record(message=away, last_day=until, user=rep)
 
     vacation = Vacation.objects.get(company=contacted)
-    assert (vacation.first_day, vacation.last_day) == (timezone.localdate(), until)
+    assert (vacation.first_day, vacation.last_day) == (date(2026, 12, 8), until)
     assert list(away_proposals(contacted)) == []
     step.refresh_from_db()
-    from zoneinfo import ZoneInfo
     assert step.due_at.astimezone(ZoneInfo(step.time_zone)).date() > until
     away_record(message=away, last_day=until, user=rep)  # a second click does nothing
     assert Vacation.objects.filter(company=contacted).count() == 1

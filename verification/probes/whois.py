@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
 import dns.resolver
-import tldextract
 
+from leads.domains import public_suffixes, registered_domain  # noqa: F401
 from verification.probes.netguard import (
     AddressRefused,
     IPNetwork,
@@ -24,9 +24,6 @@ from verification.probes.netguard import (
 IANA = ("whois.iana.org", 43)
 OK, NOT_FOUND, ERROR = "ok", "not_found", "error"
 _ANYWHERE = tuple(parse_networks("0.0.0.0/0, ::/0"))
-# The Public Suffix List bundled with tldextract (offline); shared by whoever needs it.
-public_suffixes = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
 
 @dataclass
 class DomainAge:
@@ -42,16 +39,6 @@ class DomainAge:
         data = asdict(self)
         data["created"] = self.created.isoformat() if self.created else None
         return data
-
-
-def registered_domain(host: str) -> str:
-    """``www.shop.klarwasser.co.uk`` -> ``klarwasser.co.uk`` (Public Suffix List)."""
-    host = host.lower().rstrip(".")
-    parts = public_suffixes(host)
-    if parts.suffix and parts.domain:
-        return f"{parts.domain}.{parts.suffix}"
-    labels = host.split(".")
-    return ".".join(labels[-2:]) if len(labels) >= 2 else host
 
 
 def whois_query(server: str, port: int, query: str, *, resolver: dns.resolver.Resolver,

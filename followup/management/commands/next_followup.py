@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from followup.calendar import Calendar, overrides_by_country
-from followup.timezones import buyer_zone
 from leads.countries import parse_country
+from leads.timezones import buyer_zone
 
 
 class Command(BaseCommand):

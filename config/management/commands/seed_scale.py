@@ -33,12 +33,11 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
+from config.demo import demo_users_create
 from followup.calendar import Calendar, business_window
 from followup.models import Cadence, FollowUp, Reminder, Vacation
-from followup.timezones import zone_for_country
 from leads import demo_data as vocab
 from leads.countries import parse_country
-from leads.demo import demo_users_create
 from leads.models import (
     CLOSED_STATUSES,
     Activity,
@@ -54,6 +53,7 @@ from leads.models import (
     Segment,
 )
 from leads.roles import REP
+from leads.timezones import zone_for_country
 from verification.models import Verification
 
 # Reps added to the demo's Lily and Kevin (bench logins; passwords printed at the end).
@@ -538,4 +538,4 @@ class Command(BaseCommand):
                 f"{stats.followups} follow-ups, {stats.channels} contacts in {seconds:.1f} s "
                 f"({stats.inquiries / seconds:.0f} inquiries/s)")
             self.stdout.write("logins: grace / grace-demo-2026 (manager), lily / "
-                              "lily-demo-2026 (rep); more in leads/demo.py and EXTRA_REPS")
+                              "lily-demo-2026 (rep); more in config/demo.py and EXTRA_REPS")

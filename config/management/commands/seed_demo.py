@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from leads.demo import DEMO_USERS, demo_seed
+from config.demo import DEMO_USERS, demo_seed
 
 
 class Command(BaseCommand):

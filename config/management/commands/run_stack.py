@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from config.celery_app import worker_command
-from leads.demo import DEMO_USERS
+from config.demo import DEMO_USERS
 
 RESTARTS = 5
 
