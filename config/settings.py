@@ -265,6 +265,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "leads.tasks.mailboxes_poll",
         "schedule": float(LEADQUAL_MAIL_POLL_SECONDS),
     },
+    # A candidate fit model from the team's new labels; it waits for an admin.
+    "verification-fit-retrain-weekly": {
+        "task": "verification.tasks.fit_retrain_weekly",
+        "schedule": 7 * 24 * 3600.0,
+    },
 }
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL

@@ -47,6 +47,8 @@ from leads.mail.services import away_proposals
 from leads.models import Activity, ChannelKind, Company, CompanyStatus, ContactChannel, Platform
 from leads.roles import is_manager
 from leads.views import _form_action, _require_role, _visible_company
+from verification.forms import TargetLabelForm
+from verification.services import fit_label_set
 
 
 class InboxView(LoginRequiredMixin, FilterView):
@@ -204,6 +206,7 @@ def company_detail(request, pk: int):
         "merge_candidates": selectors.company_merge_candidates(user=request.user,
                                                                company=company),
         "away_proposals": list(away_proposals(company)),
+        "target_form": TargetLabelForm(initial=TargetLabelForm.initial_for(company)),
     })
 
 
@@ -244,3 +247,10 @@ def company_email(request, pk: int):
         "company": company, "form": form, "sender": sender_address(),
         "open_followup": company.followups.filter(status="scheduled").select_related(
             "step").first()})
+
+
+company_target = _form_action(
+    TargetLabelForm,
+    lambda r, c, d: fit_label_set(company=c, is_target=d["is_target"], industry=d["industry"],
+                                  user=r.user),
+    _("Thank you: the fit model learns from it at its next retraining."))

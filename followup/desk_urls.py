@@ -13,4 +13,5 @@ urlpatterns = [
     path("companies/<int:pk>/vacations/<int:vacation_id>/delete/", desk.vacation_delete,
          name="vacation-delete"),
     path("companies/<int:pk>/email/", desk.company_email, name="company-email"),
+    path("companies/<int:pk>/target/", desk.company_target, name="company-target"),
 ]

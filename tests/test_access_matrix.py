@@ -59,6 +59,7 @@ class World:
     keyword: object
     industry: object
     away_mail: object  # an out-of-office reply to the rep's company
+    fit_model: object  # a retrained fit model waiting for an admin
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,8 @@ ROWS: tuple[Row, ...] = (
         data=lambda w: {"segment": "favourite"}),
     Row("leads:company-grade", "POST", OWN_ACTION, args=("company",),
         data=lambda w: {"grade": "D", "reason": "Asked for bank details first"}),
+    Row("leads:company-target", "POST", OWN_ACTION, args=("company",),
+        data=lambda w: {"label": "target", "industry": "water_treatment"}),
     Row("leads:company-snooze", "POST", OWN_ACTION, args=("company",),
         data=lambda w: {"until": _tomorrow()}),
     Row("leads:company-calendar", "POST", OWN_ACTION, args=("company",),
@@ -198,6 +201,9 @@ ROWS: tuple[Row, ...] = (
     Row("verification:industry", "POST", ADMIN_ACTION, args=("industry",),
         data=lambda w: {"weight": "1.5", "active": "on"}),
     Row("verification:rescore-progress", "GET", ADMIN_PAGE),
+    Row("verification:fit-retrain", "POST", ADMIN_ACTION),
+    Row("verification:fit-decide", "POST", ADMIN_ACTION, args=("fit_model",),
+        data=lambda w: {"decision": "reject"}),
     # followup/settings_urls.py
     Row("settings:index", "GET", ADMIN_PAGE),
     Row("settings:ranking", "POST", ADMIN_ACTION,
@@ -231,7 +237,7 @@ def build_world() -> World:
     from leads import services
     from leads.models import ContactChannel, ImportBatch, MailMessage, TeamSettings
     from tests.leads.helpers import ingest, verified
-    from verification.models import Industry, Keyword
+    from verification.models import FitModel, Industry, Keyword
 
     users = {
         "rep": UserFactory(username="lily", role="rep"),
@@ -277,6 +283,7 @@ def build_world() -> World:
             direction="in", outcome="away", message_id="<away@matrix-aqua.de>",
             company=company, from_address="jonas@matrix-aqua.de", subject="Out of office",
             away_first_day=today, away_last_day=today + timedelta(days=5)),
+        fit_model=FitModel.objects.create(status="candidate"),
     )
 
 

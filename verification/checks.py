@@ -14,9 +14,10 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from verification.config import probe_config
-from verification.fit import FitResult, score_fit
+from verification.fit import FitResult
+from verification.fitscore import assess
 from verification.grading import Grade, Signals, grade_inquiry
-from verification.lists import keyword_matcher, mail_lists
+from verification.lists import fit_model, keyword_matcher, mail_lists
 from verification.probes.email import EmailVerdict, check_email
 from verification.probes.website import (
     NONE,
@@ -63,24 +64,24 @@ class Outcome:
         v.website_description = w.description[:2000]
         v.website_language = w.language[:10]
         v.website_text = w.text
+        v.website_headings = w.headings
         v.domain_match = self.domain_match
         created = [age.created for age in self.ages.values() if age.created]
         v.domain_created = min(created) if created else None
-        _apply_fit_grade(v, self.fit, self.grade)
         v.evidence = {
             "email": {"status": self.email.status, "reason": self.email.reason,
                       "provider": self.email.provider, **self.email.evidence},
             "website": w.as_dict(),
             "whois": {domain: age.as_dict() for domain, age in self.ages.items()},
         }
+        _apply_fit_grade(v, self.fit, self.grade)  # after: it adds the fit's own evidence
 
 
 def _apply_fit_grade(v, fit: FitResult, grade: Grade) -> None:
     v.fit = fit.fit
     v.fit_matches = fit.matches
     v.fit_industries = fit.industries
-    v.evidence = {**(v.evidence or {}), "fit": {"negatives": fit.negatives,
-                                                 "points": fit.points}}
+    v.evidence = {**(v.evidence or {}), "fit": fit.details()}
     v.grade, v.score, v.reasons = grade.grade, grade.score, grade.reasons
 
 
@@ -121,8 +122,9 @@ def checks_run(*, email: str, website: str, company_name: str = "", message: str
 def fit_for(site_or_fields, company_name: str, message: str) -> FitResult:
     matcher, _ = keyword_matcher()
     s = site_or_fields
-    return score_fit(matcher, {"title": s.title, "description": s.description, "text": s.text,
-                               "company": company_name, "message": message})
+    return assess(matcher, fit_model(), {
+        "title": s.title, "description": s.description, "headings": s.headings,
+        "text": s.text, "company": company_name, "message": message}, language=s.language)
 
 
 def grade_for(email_status, flags, email_reason, has_email, website_status, website_reason,
@@ -140,8 +142,8 @@ def grade_for(email_status, flags, email_reason, has_email, website_status, webs
 
 def rescore(v, *, company_name: str, message: str) -> None:
     """Recompute fit and grade of a stored verification from its stored texts."""
-    fit = fit_for(_Stored(v.website_title, v.website_description, v.website_text),
-                  company_name, message)
+    fit = fit_for(_Stored(v.website_title, v.website_description, v.website_text,
+                          v.website_language, v.website_headings), company_name, message)
     evidence = v.evidence or {}
     created = {domain: (date.fromisoformat(age["created"]) if age.get("created") else None)
                for domain, age in evidence.get("whois", {}).items()}
@@ -158,6 +160,8 @@ class _Stored:
     title: str
     description: str
     text: str
+    language: str = ""
+    headings: str = ""
 
 
 def _host(url: str) -> str:

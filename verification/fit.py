@@ -29,12 +29,13 @@ name or description: a page about the trade, not a page that mentions it.
 import functools
 import math
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick
+
+from verification.textnorm import fold, fold_with_map
 
 WEBSITE_SOURCES = {"title", "description", "text"}
 SOURCE_FACTOR = {"title": 1.5, "description": 1.5, "company": 1.5, "text": 1.0, "message": 0.5}
@@ -62,74 +63,32 @@ class KeywordEntry:
 
 @dataclass
 class FitResult:
-    fit: int
+    fit: int | None  # None: a page in a language the scorer does not read, no keyword
     industries: list[str] = field(default_factory=list)  # best first, those with points
     matches: list[dict] = field(default_factory=list)
     negatives: list[dict] = field(default_factory=list)
     points: float = 0.0
+    # Set by verification.fitscore.assess (the calibrated fit with the learned model):
+    keyword_fit: int | None = None  # the keywords' own 0-100, as computed below
+    source: str = "keywords"  # "model": keywords and model calibrated together
+    language: str = ""  # the page's language, as read
+    covered: bool = True  # False: the model was not trained on that language
+    model_logit: float | None = None
+    model_industry: str = ""
+    parts: dict = field(default_factory=dict)  # the calibrated logit, term by term
+    evidence: list[dict] = field(default_factory=list)  # the model's words and sentences
 
     @property
     def is_target(self) -> bool:
-        return self.fit >= TARGET
+        return self.fit is not None and self.fit >= TARGET
 
-
-# --- Folding with an offset map back to the original text --------------------
-
-_FOLD_CACHE: dict[str, str] = {}
-_SPECIAL = {"ı": "i", "İ": "i", "đ": "d", "Đ": "d", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l",
-            "Ł": "l", "æ": "ae", "œ": "oe", "ё": "е", "Ё": "е", "й": "и", "Й": "и"}
-# str.translate tables, filled as characters are met: every character folded so far
-# (ASCII from the start), and those whose folded form is not exactly one character.
-_FOLD_TABLE: dict[int, str] = {code: chr(code).lower() for code in range(128)}
-_IRREGULAR: set[str] = set()
-
-
-def _fold_char(ch: str) -> str:
-    folded = _FOLD_CACHE.get(ch)
-    if folded is None:
-        folded = _SPECIAL.get(ch)
-        if folded is None:
-            decomposed = unicodedata.normalize("NFKD", ch.casefold())
-            folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-            folded = "".join(_SPECIAL.get(c, c) for c in folded)
-        _FOLD_CACHE[ch] = folded
-    return folded
-
-
-def fold_with_map(text: str) -> tuple[str, Sequence[int]]:
-    """The folded text and, for each of its characters, the index it came from.
-
-    Character by character, but run by ``str.translate``: a website's text is folded
-    for every inquiry at each rescoring, and a Python loop over it was most of the cost.
-    """
-    if text.isascii():
-        return text.lower(), range(len(text))
-    chars = set(text)
-    for ch in chars:
-        if ord(ch) not in _FOLD_TABLE:
-            folded = _fold_char(ch)
-            if len(folded) != 1:  # first: a thread finding ch in the table finds it here
-                _IRREGULAR.add(ch)
-            _FOLD_TABLE[ord(ch)] = folded
-    folded = text.translate(_FOLD_TABLE)
-    irregular = chars & _IRREGULAR
-    if not irregular:
-        return folded, range(len(text))
-    # Some characters fold to more or fewer than one ("ß" -> "ss", a combining accent
-    # -> ""): the map is a run of indexes between them, and repeats or skips at them.
-    index: list[int] = []
-    done = 0
-    for match in re.finditer("[" + "".join(map(re.escape, sorted(irregular))) + "]", text):
-        at = match.start()
-        index.extend(range(done, at))
-        index.extend([at] * len(_FOLD_TABLE[ord(text[at])]))
-        done = at + 1
-    index.extend(range(done, len(text)))
-    return folded, index
-
-
-def fold(text: str) -> str:
-    return fold_with_map(text)[0]
+    def details(self) -> dict:
+        """What is stored with a verification to explain the fit factor by factor."""
+        return {"negatives": self.negatives, "points": self.points,
+                "keyword_fit": self.keyword_fit, "source": self.source,
+                "language": self.language, "covered": self.covered,
+                "model_logit": self.model_logit, "model_industry": self.model_industry,
+                "parts": self.parts, "evidence": self.evidence}
 
 
 def _spaced(ch: str) -> bool:

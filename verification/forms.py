@@ -47,3 +47,34 @@ class TryForm(forms.Form):
     text = forms.CharField(label=_("Paste a text"), max_length=100_000,
                            widget=forms.Textarea(attrs={"rows": 6, "placeholder": _(
                                "e.g. a buyer's website text or inquiry")}))
+
+
+class TargetLabelForm(forms.Form):
+    """A rep's word on a company: target buyer (in which industry) or not."""
+
+    label = forms.ChoiceField(label=_("Target buyer?"), choices=[
+        ("target", _("Yes, a target buyer")), ("not", _("No, not a target")),
+        ("", _("No label (take it back)"))], required=False)
+    industry = forms.ChoiceField(label=_("Industry"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["industry"].choices = [("", _("(from the page)"))] + [
+            (industry.slug, industry.name)
+            for industry in Industry.objects.filter(active=True).order_by("name")]
+
+    def clean(self):
+        data = super().clean()
+        label = data.get("label", "")
+        data["is_target"] = None if not label else label == "target"
+        data["industry"] = data.get("industry", "") if label == "target" else ""
+        return data
+
+    @staticmethod
+    def initial_for(company) -> dict:
+        from verification.models import FitLabel
+
+        label = FitLabel.objects.filter(company=company).first()
+        if label is None:
+            return {"label": ""}
+        return {"label": "target" if label.is_target else "not", "industry": label.industry}

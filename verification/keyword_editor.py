@@ -13,9 +13,16 @@ from django.utils import timezone
 
 from config.celery_app import enqueue
 from leads.audit import by_user
-from verification.fit import score_fit
-from verification.lists import keyword_matcher
-from verification.models import Industry, Keyword, KeywordChange, RescoreRun, Verification
+from verification.fitscore import assess
+from verification.lists import bump, fit_model, keyword_matcher
+from verification.models import (
+    FitModel,
+    Industry,
+    Keyword,
+    KeywordChange,
+    RescoreRun,
+    Verification,
+)
 from verification.services import stale_claim, verifications_rescore
 
 
@@ -141,7 +148,29 @@ def rescore_run(run_id: int | None = None) -> int:
 
 
 def try_text(text: str):
-    """Which keywords match a pasted text (as website text), and the resulting fit."""
+    """Which keywords match a pasted text (as website text), what the model reads in it,
+    and the resulting fit: the keywords as they are now, the model in force."""
     matcher, names = keyword_matcher()
-    result = score_fit(matcher, {"text": text[:100_000]})
+    result = assess(matcher, fit_model(), {"text": text[:100_000]})
     return result, names
+
+
+@transaction.atomic
+def fit_model_decide(*, model_id: int, accept: bool, user=None):
+    """An admin accepts a candidate (it is in force from now on, and every inquiry is
+    rescored with it) or rejects it (nothing changes)."""
+    run = FitModel.objects.select_for_update().get(pk=model_id)
+    if run.status != FitModel.Status.CANDIDATE:
+        raise ValueError("only a candidate waiting for an admin can be accepted or rejected")
+    run.decided_by = user
+    if not accept:
+        run.status = FitModel.Status.REJECTED
+        run.save(update_fields=["status", "decided_by"])
+        return run
+    FitModel.objects.filter(status=FitModel.Status.ACTIVE).update(
+        status=FitModel.Status.RETIRED)
+    run.status, run.accepted_at = FitModel.Status.ACTIVE, timezone.now()
+    run.save(update_fields=["status", "decided_by", "accepted_at"])
+    transaction.on_commit(lambda: bump("fitmodel"))
+    rescore_request(user=user)
+    return run

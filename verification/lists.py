@@ -25,6 +25,10 @@ INDUSTRIES = {  # slug -> name, as in ../shared/CONTEXT.md
     "exhaust_gas_treatment": "Exhaust gas treatment",
     "purification_engineering": "Purification engineering",
     "disinfection": "Sterilization and disinfection",
+    # The wider circle of buyers (CONTEXT.md "Who counts as a target buyer")
+    "healthcare": "Hospitals, clinics, laboratories and schools",
+    "lighting_distribution": "Lamp and lighting distributors",
+    "aquarium_pond": "Aquarium and pond equipment",
 }
 
 _lock = threading.Lock()
@@ -126,19 +130,23 @@ def default_keywords() -> list[dict]:
     return rows
 
 
-def keywords_install_defaults(apps=None) -> int:
-    """Create the default industries and keywords that are missing (never overwrites)."""
+def keywords_install_defaults(apps=None, *, only: tuple[str, ...] = ()) -> int:
+    """Create the default industries and keywords that are missing (never overwrites);
+    ``only``: just these industries (a migration that adds an industry must not bring
+    back keywords an admin deleted from the others)."""
     Industry = (apps or _django_apps()).get_model("verification", "Industry")
     Keyword = (apps or _django_apps()).get_model("verification", "Keyword")
     industries = {}
     for slug, name in INDUSTRIES.items():
+        if only and slug not in only:
+            continue
         industries[slug], _ = Industry.objects.get_or_create(slug=slug, defaults={"name": name})
     existing = set(Keyword.objects.values_list("industry__slug", "term", "language", "negative"))
     new, seen = [], set()
     for row in default_keywords():
         key = (row["industry"], row["term"], row["language"], row["negative"])
         if key in existing or key in seen or (row["industry"] and row["industry"] not in
-                                               industries):
+                                               industries) or (only and not row["industry"]):
             continue
         seen.add(key)
         new.append(Keyword(industry=industries.get(row["industry"]), term=row["term"],
@@ -152,3 +160,18 @@ def _django_apps():
     from django.apps import apps
 
     return apps
+
+
+def fit_model():
+    """The fit model in force: the one an admin accepted last, else the one shipped with
+    Leadqual (``verification/data/fit_model.npz``); None when neither exists."""
+    return _cached("fitmodel", _fit_model_build)
+
+
+def _fit_model_build():
+    from verification.fitmodel import Model, shipped_model
+    from verification.models import FitModel
+
+    active = (FitModel.objects.filter(status=FitModel.Status.ACTIVE)
+              .order_by("-accepted_at").first())
+    return Model.from_bytes(bytes(active.data)) if active is not None else shipped_model()

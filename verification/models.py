@@ -44,6 +44,7 @@ class Verification(models.Model):
     website_description = models.TextField(_("meta description"), blank=True)
     website_language = models.CharField(_("page language"), max_length=10, blank=True)
     website_text = models.TextField(_("visible text"), blank=True)
+    website_headings = models.TextField(_("page headings"), blank=True)
     domain_match = models.BooleanField(_("email domain matches website"), null=True)
     # Domain age
     domain_created = models.DateField(_("domain registered"), null=True, blank=True)
@@ -196,3 +197,58 @@ class RescoreRun(models.Model):
         return round(100 * self.done / self.total) if self.total else (
             100 if self.finished_at else 0)
 
+
+class FitLabel(models.Model):
+    """A person's word on whether a company is a target buyer: training data for the
+    fit model's next retraining (with the corpus), kept with who and when."""
+
+    company = models.OneToOneField("leads.Company", models.CASCADE, related_name="fit_label")
+    is_target = models.BooleanField(_("target buyer"))
+    industry = models.CharField(_("industry"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    labelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                    blank=True, related_name="+")
+    labelled_at = models.DateTimeField(_("labelled at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("target label")
+        verbose_name_plural = _("target labels")
+
+    def __str__(self) -> str:
+        return f"{self.company_id}: {'target' if self.is_target else 'not target'}"
+
+
+class FitModel(models.Model):
+    """A retrained fit model: a candidate until an admin accepts it; then in force."""
+
+    class Status(models.TextChoices):
+        TRAINING = "training", _("Training")
+        CANDIDATE = "candidate", _("Waiting for an admin")
+        ACTIVE = "active", _("In force")
+        REJECTED = "rejected", _("Rejected")
+        RETIRED = "retired", _("Replaced")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
+                              default=Status.TRAINING, db_index=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    trained_at = models.DateTimeField(_("trained at"), null=True, blank=True)
+    # Pages it learned from: the corpus's development part and the team's labels.
+    corpus_pages = models.PositiveIntegerField(_("corpus pages"), default=0)
+    team_labels = models.PositiveIntegerField(_("team labels"), default=0)
+    # Figures on the corpus's held-out part: of the model in force, and of this one.
+    before = models.JSONField(_("held-out figures before"), default=dict, blank=True)
+    after = models.JSONField(_("held-out figures after"), default=dict, blank=True)
+    data = models.BinaryField(_("model"), blank=True, default=b"")
+    error = models.TextField(_("error"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+")
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fit model")
+        verbose_name_plural = _("fit models")
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"fit model {self.pk} ({self.status})"

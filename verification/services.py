@@ -11,8 +11,12 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from config.celery_app import enqueue as enqueue_task
+from leads.models import Activity
+from verification import corpus, fittrain
 from verification.checks import checks_run
-from verification.models import Verification
+from verification.fitmodel import NOT_TARGET
+from verification.lists import default_keywords, fit_model, keyword_matcher
+from verification.models import FitLabel, FitModel, Keyword, Verification
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +250,9 @@ def verifications_claim_stale(*, older_than: timedelta, limit: int = 5000) -> li
 
 # What a rescoring reads besides the inquiry's texts, and what it may change.
 RESCORE_INPUTS = ["website_title", "website_description", "website_text", "evidence",
-                  "email_status", "email_flags", "website_status", "website_url", "domain_match"]
+                  "website_language", "website_headings", "email_status", "email_flags",
+                  "website_status",
+                  "website_url", "domain_match"]
 RESCORED_FIELDS = ["fit", "fit_matches", "fit_industries", "grade", "score", "reasons",
                    "evidence"]
 
@@ -376,3 +382,98 @@ def _rescore_batch_in_process(ids: list[int], database) -> int:
 
     connection.settings_dict["NAME"] = database  # before its first query
     return _rescore_batch(ids)
+
+
+# --- The team's target labels and the fit model's retraining ---------------------------
+
+
+def fit_label_set(*, company, is_target: bool | None, industry: str = "", user=None):
+    """A rep says whether a company is a target buyer (``None`` takes the word back).
+    Kept with who and when; the next retraining learns from it."""
+    if is_target is None:
+        FitLabel.objects.filter(company=company).delete()
+        body = "Target label removed."
+    else:
+        FitLabel.objects.update_or_create(company=company, defaults={
+            "is_target": is_target, "industry": industry if is_target else "",
+            "labelled_by": user, "labelled_at": timezone.now()})
+        body = (f"Marked a target buyer{f' ({industry})' if industry else ''}."
+                if is_target else "Marked not a target buyer.")
+    Activity.objects.create(company=company, kind=Activity.Kind.NOTE, author=user, body=body)
+
+
+def team_samples() -> list:
+    """The team's labels as training pages: each labelled company's latest readable
+    website, as its verification stored it."""
+    samples = []
+    for label in FitLabel.objects.select_related("company"):
+        v = (Verification.objects.filter(inquiry__company=label.company_id,
+                                         verified_at__isnull=False)
+             .exclude(website_text="").order_by("-inquiry__received_at").first())
+        if v is None:
+            continue
+        industry = label.industry or (v.fit_industries[0] if v.fit_industries else "")
+        samples.append(fittrain.Sample(
+            head="\n".join((v.website_title, v.website_description, v.website_headings)),
+            body=v.website_text,
+            language=v.website_language, key=f"company:{label.company_id}",
+            label=(industry or "disinfection") if label.is_target else NOT_TARGET))
+    return samples
+
+
+def fit_retrain_request(*, user=None):
+    """Queue a retraining over the corpus and the team's labels (one at a time)."""
+    waiting = FitModel.objects.filter(status=FitModel.Status.TRAINING).first()
+    if waiting is not None:
+        return waiting
+    run = FitModel.objects.create(decided_by=None)
+    transaction.on_commit(lambda: enqueue_task("verification.tasks.fit_retrain", run.pk))
+    return run
+
+
+def fit_retrain_run(*, model_id: int):
+    """Train a candidate and measure it beside the model in force on the held-out part;
+    it takes effect only when an admin accepts it (``fit_model_accept``)."""
+    run = FitModel.objects.filter(pk=model_id, status=FitModel.Status.TRAINING).first()
+    if run is None:
+        return None
+    try:
+        pages = corpus.load()
+        matcher, _ = keyword_matcher()
+        team = team_samples()
+        development = [fittrain.sample_of(p) for p in corpus.development(pages)]
+        held = [fittrain.sample_of(p) for p in corpus.held_out(pages)]
+        rows = [{"industry": row["industry__slug"], "term": row["term"],
+                 "language": row["language"]}
+                for row in Keyword.objects.values("industry__slug", "term", "language")]
+        model = fittrain.train(development + team, matcher,
+                               extra=fittrain.keyword_samples(rows or default_keywords()),
+                               info={"source": "retrained", "team_labels": len(team)})
+        current = fit_model()
+        before = fittrain.evaluate(current, held, matcher).as_dict() if current else {}
+        after = fittrain.evaluate(model, held, matcher).as_dict()
+    except Exception as error:  # a failed run is recorded, not retried for ever
+        log.exception("verification.fit_retrain.failed model=%s", model_id)
+        FitModel.objects.filter(pk=model_id).update(status=FitModel.Status.FAILED,
+                                                    error=str(error)[:2000])
+        return None
+    FitModel.objects.filter(pk=model_id).update(
+        status=FitModel.Status.CANDIDATE, trained_at=timezone.now(), data=model.to_bytes(),
+        corpus_pages=len(development), team_labels=len(team), before=before, after=after)
+    log.info("verification.fit_retrain.done model=%s accuracy=%s", model_id,
+             after.get("accuracy"))
+    return FitModel.objects.get(pk=model_id)
+
+
+def fit_retrain_when_labelled() -> str:
+    """Queue a retraining if labels were added or changed since the last model trained."""
+    last = FitModel.objects.exclude(status=FitModel.Status.FAILED).order_by(
+        "-requested_at").values_list("requested_at", flat=True).first()
+    labels = FitLabel.objects.all()
+    if last is not None:
+        labels = labels.filter(labelled_at__gt=last)
+    if not labels.exists():
+        return "no new labels"
+    with transaction.atomic():
+        fit_retrain_request()
+    return "queued"

@@ -73,3 +73,16 @@ def rescore_all(run_id: int | None = None) -> int:
     """Fit and grade of every verified inquiry again, from stored texts (keyword edit),
     with its progress in ``RescoreRun``."""
     return rescore_run(run_id)
+
+
+@shared_task(acks_late=True, time_limit=1800, soft_time_limit=1700)
+def fit_retrain(model_id: int) -> str:
+    """Train a candidate fit model; an admin decides whether it takes effect."""
+    run = services.fit_retrain_run(model_id=model_id)
+    return run.status if run is not None else "skipped"
+
+
+@shared_task(acks_late=True)
+def fit_retrain_weekly() -> str:
+    """Once a week: a candidate when the team labelled companies since the last one."""
+    return services.fit_retrain_when_labelled()

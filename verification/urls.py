@@ -12,4 +12,6 @@ urlpatterns = [
     path("keywords/<int:pk>/delete/", views.keyword_delete, name="keyword-delete"),
     path("industries/<int:pk>/", views.industry_update, name="industry"),
     path("keywords/rescore/", views.rescore_progress, name="rescore-progress"),
+    path("fit-model/retrain/", views.fit_retrain, name="fit-retrain"),
+    path("fit-model/<int:pk>/decide/", views.fit_decide, name="fit-decide"),
 ]

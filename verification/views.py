@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 
 from leads.forms import form_errors
 from leads.roles import require_admin
-from verification import keyword_editor
+from verification import keyword_editor, services
 from verification.forms import BulkKeywordForm, IndustryForm, KeywordForm, TryForm
-from verification.models import Industry, Keyword, KeywordChange, RescoreRun
+from verification.lists import fit_model
+from verification.models import FitLabel, FitModel, Industry, Keyword, KeywordChange, RescoreRun
 
 
 @login_required
@@ -33,6 +34,9 @@ def keywords(request):
         "try_result": try_result,
         "run": RescoreRun.objects.first(),
         "history": KeywordChange.objects.select_related("user")[:30],
+        "fit_model": fit_model(),
+        "fit_runs": FitModel.objects.defer("data").select_related("decided_by")[:6],
+        "fit_labels": FitLabel.objects.count(),
     })
 
 
@@ -111,3 +115,30 @@ def rescore_progress(request):
     """htmx: the latest rescoring run, polled until it finishes."""
     require_admin(request.user)
     return render(request, "verification/_rescore.html", {"run": RescoreRun.objects.first()})
+
+
+@login_required
+@require_POST
+def fit_retrain(request):
+    """An admin asks for a candidate fit model now (it trains in the background)."""
+    require_admin(request.user)
+    services.fit_retrain_request(user=request.user)
+    messages.success(request, _("Retraining started: the candidate appears below with its "
+                                "figures, and takes effect only when you accept it."))
+    return redirect("verification:keywords")
+
+
+@login_required
+@require_POST
+def fit_decide(request, pk: int):
+    require_admin(request.user)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        keyword_editor.fit_model_decide(model_id=pk, accept=accept, user=request.user)
+    except ValueError:
+        messages.error(request, _("That model is no longer waiting for a decision."))
+    else:
+        messages.success(request, _("Model accepted: it scores every inquiry from now on, and "
+                                    "all are being rescored.") if accept
+                         else _("Model rejected: the model in force stays."))
+    return redirect("verification:keywords")

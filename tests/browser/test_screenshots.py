@@ -56,6 +56,11 @@ def test_inbox_and_detail_screenshots(live_server, page, demo_internet, shots):
     page.goto(f"{live_server.url}{company.get_absolute_url()}")
     page.locator("details.check").nth(3).evaluate("d => d.open = true")  # fit evidence
     expect(page.locator("#checks .grade").first).to_have_text("A")
+    # The fit explained: its parts, the page's words with their sentences, the keywords.
+    explained = page.locator(".fit-explained").first
+    expect(explained).to_contain_text("How the fit is made")
+    expect(explained).to_contain_text("What the page says")
+    expect(explained.locator("mark").first).to_be_visible()
     page.screenshot(path=str(shots / "detail.png"), full_page=True)
     assert (shots / "inbox.png").stat().st_size > 50_000
 
@@ -68,6 +73,7 @@ def test_inbox_and_detail_screenshots(live_server, page, demo_internet, shots):
               "drinking water treatment plants and recirculating aquaculture farms.")
     page.click("#try-form button[type=submit]")
     expect(page.locator("#try-result mark").first).to_be_visible()
+    expect(page.locator("#try-result")).to_contain_text("The page's words (learned model)")
     page.screenshot(path=str(shots / "keywords.png"))
 
     # The managers' dashboard over the demo's last 90 days.

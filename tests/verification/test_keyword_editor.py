@@ -53,14 +53,14 @@ def test_try_it_shows_matches_and_fit(client, admin):
                        {"text": "We build municipal water treatment plants and UV "
                                 "disinfection systems for drinking water."}).content.decode()
     assert "<mark>" in html and "water treatment" in html.lower()
-    assert "No keyword matches" not in html and "Fit " in html
+    assert "No target-industry keyword found" not in html and "Fit " in html
 
 
 def test_adding_a_keyword_is_recorded_and_rescores_every_inquiry(
         client, admin, sauna_inquiry, django_capture_on_commit_callbacks):
     client.force_login(admin)
     before = client.post(reverse("verification:keyword-try"), {"text": SAUNA}).content.decode()
-    assert "No keyword matches this text." in before
+    assert "No target-industry keyword found." in before
     industry = Industry.objects.order_by("name").first()
     with django_capture_on_commit_callbacks(execute=True):
         for term in ("sauna heaters", "steam generators", "wellness"):
@@ -68,7 +68,7 @@ def test_adding_a_keyword_is_recorded_and_rescores_every_inquiry(
                         {"term": term, "target": industry.slug, "language": "en",
                          "weight": 4})
     after = client.post(reverse("verification:keyword-try"), {"text": SAUNA}).content.decode()
-    assert "sauna heaters" in after and "No keyword matches" not in after
+    assert "sauna heaters" in after and "No target-industry keyword found" not in after
     verification = Verification.objects.get(inquiry=sauna_inquiry)
     assert verification.fit > 0 and verification.fit_matches
     run = RescoreRun.objects.first()

@@ -180,7 +180,9 @@ def test_rescoring_after_a_keyword_edit_uses_stored_texts_only(water_keywords, s
     call_command("rescore_inquiries", stdout=out, stderr=io.StringIO())
     assert "rescored 1 inquiries" in out.getvalue()
     v.refresh_from_db()
-    assert v.fit == 0 and v.grade == "B"  # genuine, but nothing shows the industry now
+    # The keywords no longer find anything; the fit is the learned part's alone now.
+    assert v.fit_matches == [] and v.evidence["fit"]["keyword_fit"] == 0
+    assert v.evidence["fit"]["parts"]["keywords"] == 0
     assert v.email_status == "deliverable" and v.website_status == "reachable"
     assert (len(web.requests), smtp.connections) == (requests, connections)  # no network
 

@@ -35,6 +35,7 @@ REACHABLE, UNREACHABLE, PARKED, PLACEHOLDER, ERROR, NONE = (
     "reachable", "unreachable", "parked", "placeholder", "error", "none",
 )
 TEXT_LIMIT = 20_000  # characters of visible text kept for scoring and rescoring
+HEADINGS_LIMIT = 2_000  # characters of h1-h3 text kept
 USER_AGENT = "Mozilla/5.0 (compatible; LeadqualBot/1.0; website check of a sales inquiry)"
 _SKIP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "head")
 _BLOCK_TAGS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "br", "section",
@@ -73,6 +74,7 @@ class WebsiteCheck:
     description: str = ""
     language: str = ""
     text: str = ""
+    headings: str = ""  # the h1-h3 texts, one a line (the fit counts them double)
     signals: list[str] = field(default_factory=list)
     name_servers: list[str] = field(default_factory=list)
 
@@ -353,6 +355,7 @@ class Page:
     language: str = ""
     text: str = ""
     links: int = 0
+    headings: str = ""
 
 
 def parse_page(html: str) -> Page:
@@ -369,32 +372,29 @@ def parse_page(html: str) -> Page:
     language = ((html_node.attributes.get("lang") or "") if html_node else "").lower()[:2]
     links = len(tree.css("a[href]"))
     body = tree.body
-    text = ""
+    text = headings = ""
     if body is not None:
         for tag in _SKIP_TAGS:
             for node in body.css(tag):
                 node.decompose()
+        headings = "\n".join(dict.fromkeys(
+            line for line in (" ".join(node.text(separator=" ").split())
+                              for node in body.css("h1, h2, h3")) if line))[:HEADINGS_LIMIT]
         for tag in _BLOCK_TAGS:
             for node in body.css(tag):
                 node.insert_before("\n")
         lines = (" ".join(line.split()) for line in body.text(separator=" ").splitlines())
         text = "\n".join(line for line in lines if line)
-    return Page(title, description, language, text[:TEXT_LIMIT], links)
+    return Page(title, description, language, text[:TEXT_LIMIT], links, headings)
 
 
 def detect_language(page: Page) -> str:
+    """The page's language: its ``lang`` attribute, else lingua's reading of its text."""
     if page.language:
         return page.language
-    sample = " ".join((page.title, page.description, page.text[:3000]))
-    if len(sample.split()) < 5 and not re.search(r"[\u3040-\u9fff]", sample):
-        return ""
-    from langdetect import DetectorFactory, LangDetectException, detect
+    from verification.textnorm import detect_language as detect
 
-    DetectorFactory.seed = 0  # deterministic answers
-    try:
-        return detect(sample)[:2]
-    except LangDetectException:
-        return ""
+    return detect(" ".join((page.title, page.description, page.text[:3000])))
 
 
 def _classify(website, status, body, headers, chain, resolver, settings) -> WebsiteCheck:
@@ -403,6 +403,7 @@ def _classify(website, status, body, headers, chain, resolver, settings) -> Webs
                          chain=chain)
     page = parse_page(decode_html(body, headers.get("content-type", "")))
     check.title, check.description, check.text = page.title, page.description, page.text
+    check.headings = page.headings
     check.language = detect_language(page)
     host = urlsplit(final.url).hostname or ""
     check.name_servers = _name_servers(host, resolver)

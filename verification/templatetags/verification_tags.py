@@ -27,3 +27,26 @@ def industry_name(slug: str) -> str:
     from verification.lists import keyword_matcher
 
     return keyword_matcher()[1].get(slug, slug)
+
+
+@register.filter
+def signed(value) -> str:
+    """+1.25 / −0.40: a share of the fit's logit, with its direction."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return "–"
+    return f"+{number:.2f}" if number >= 0 else f"\u2212{-number:.2f}"
+
+
+@register.filter
+def language_label(code: str) -> str:
+    """A language's name in the reader's language (Babel), from its ISO 639-1 code."""
+    from babel import Locale, UnknownLocaleError
+    from django.utils.translation import get_language, to_locale
+
+    try:
+        locale = Locale.parse(to_locale(get_language() or "en"))
+    except (UnknownLocaleError, ValueError):
+        locale = Locale("en")
+    return locale.languages.get(code or "", code or "?")

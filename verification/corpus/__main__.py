@@ -1,0 +1,5 @@
+import sys
+
+from verification.corpus import main
+
+raise SystemExit(main(sys.argv[1:]))
