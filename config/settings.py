@@ -406,5 +406,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every successful login at INFO; lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # axes logs each login, flufl.bounce each of its detectors: warnings are enough.
+    "loggers": {"axes": {"level": "WARNING"}, "flufl.bounce": {"level": "WARNING"}},
 }

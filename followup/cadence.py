@@ -87,6 +87,26 @@ def cadence_advance(company: Company, *, at: datetime | None = None) -> FollowUp
     return _plan(company, first, base=at, days=first.offset_days, number=1)
 
 
+def cadence_channel_lost(company: Company, *, channel: str, why: str) -> FollowUp | None:
+    """A channel stopped working (our email bounced): the open step moves to the next
+    channel of the buyer's country ranking (one on file first), and says why."""
+    current = FollowUp.objects.filter(company=company, status=FollowUp.Status.SCHEDULED,
+                                      channel=channel).first()
+    if current is None:
+        return None
+    on_file = set(company.channels.filter(bounced_at__isnull=True)
+                  .values_list("kind", flat=True)) - {channel}
+    ranked = [s.channel for s in suggested_channels(company.country, on_file)
+              if s.channel != channel]
+    choice = next((c for c in ranked if c in on_file), None) or next(
+        (c for c in (ChannelKind.WHATSAPP, ChannelKind.WECHAT, ChannelKind.PHONE)
+         if c in on_file), None) or (ranked[0] if ranked else ChannelKind.PHONE)
+    current.channel = choice
+    current.note = f"{why}; next: {ChannelKind(choice).label}"[:500]
+    current.save(update_fields=["channel", "note"])
+    return current
+
+
 def cadence_stop(company: Company, *, at: datetime | None = None) -> int:
     """A reply (from any address of the company) or a closed status ends the cadence."""
     stopped = FollowUp.objects.filter(company=company, status=FollowUp.Status.SCHEDULED).update(

@@ -21,7 +21,7 @@ from statistics import median
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Min, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.translation import get_language
@@ -37,6 +37,7 @@ from leads.models import (
     CompanyStatus,
     ContactChannel,
     Inquiry,
+    MailMessage,
     Platform,
 )
 
@@ -315,6 +316,26 @@ def responses(period: Period) -> dict[str, list[dict]]:
     return result
 
 
+def emails_by_step(period: Period) -> list[tuple]:
+    """Emails sent for cadence steps in the period, per step and channel: how many were
+    sent, bounced (for good), and answered (a reply in the thread)."""
+    start, end = period.bounds
+    replied = MailMessage.objects.filter(
+        direction=MailMessage.Direction.IN, outcome=MailMessage.Outcome.REPLY,
+        in_reply_to=OuterRef("mail__message_id"))
+    rows = (FollowUp.objects.filter(mail__isnull=False, mail__created_at__gte=start,
+                                    mail__created_at__lt=end)
+            .values("step__offset_days", "channel")
+            .annotate(sent=Count("pk", filter=~Q(mail__outcome__in=[
+                          MailMessage.Outcome.QUEUED, MailMessage.Outcome.SENDING,
+                          MailMessage.Outcome.SEND_FAILED])),
+                      bounced=Count("pk", filter=Q(mail__outcome=MailMessage.Outcome.BOUNCED)),
+                      replied=Count("pk", filter=Q(Exists(replied))))
+            .order_by("step__offset_days", "channel"))
+    return [(f"day {r['step__offset_days']}", r["channel"], r["sent"], r["bounced"],
+             r["replied"]) for r in rows]
+
+
 def _rep_names() -> dict[str, str]:
     from django.contrib.auth import get_user_model
 
@@ -337,6 +358,8 @@ def page(period: Period, min_days: float, *, now: datetime | None = None) -> dic
                        [(r["platform"], r["total"], r["fake"], r["share"])
                         for r in fake_share(period, counts)]),
         "reasons": (["reason", "companies"], reason_counts(silent)),
+        "emails_by_step": (["step", "channel", "sent", "bounced", "replied"],
+                           emails_by_step(period)),
         "overdue": (["rep", "overdue_followups"],
                     [(f"{r['company__owner__first_name']} {r['company__owner__last_name']}"
                       .strip() or r["company__owner__username"], r["n"])

@@ -156,6 +156,9 @@ class FollowUp(models.Model):
     note = models.CharField(_("why this moment"), max_length=500, blank=True)
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The email sent for this step (its bounce and its replies are counted per step).
+    mail = models.ForeignKey("leads.MailMessage", models.SET_NULL, null=True, blank=True,
+                             related_name="followups", verbose_name=_("email sent"))
 
     class Meta:
         ordering = ["due_at"]

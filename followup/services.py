@@ -8,7 +8,7 @@ from django.db import transaction
 from config.celery_app import enqueue
 from followup.cadence import cadence_postpone
 from followup.mail import sender_address
-from followup.models import Vacation
+from followup.models import FollowUp, Vacation
 from followup.selectors import RANKINGS_KEY
 from followup.tasks import mail_send
 from leads.models import Activity, Company, MailMessage
@@ -47,5 +47,8 @@ def followup_email_queue(*, company: Company, user, to: str, subject: str, body:
         from_address=sender_address()[:320], to_addresses=to, subject=subject[:500],
         body=body, company=company, user=user,
     )
+    # The open step this email is sent for (it is done once the relay takes the mail).
+    FollowUp.objects.filter(company=company, status=FollowUp.Status.SCHEDULED,
+                            mail__isnull=True).update(mail=record)
     transaction.on_commit(lambda: enqueue(mail_send, record.pk))
     return record

@@ -303,6 +303,9 @@ class ContactChannel(models.Model):
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # A hard bounce of our mail to this address: the strongest proof it is dead.
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
+    bounce_reason = models.CharField(_("bounce"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-is_emergency", "kind", "value"]
@@ -578,6 +581,10 @@ class MailMessage(models.Model):
         SENDING = "sending", _("Being sent")
         SENT = "sent", _("Sent")
         SEND_FAILED = "send_failed", _("Sending failed")
+        BOUNCED = "bounced", _("Sent, then bounced")
+        BOUNCE = "bounce", _("Bounce of our mail")
+        DELAY = "delay", _("Delivery delayed")
+        REPORT = "report", _("Automatic report")
 
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
@@ -595,6 +602,13 @@ class MailMessage(models.Model):
     body = models.TextField(_("text"), blank=True)
     attachments = models.JSONField(_("attachments"), default=list, blank=True)
     sent_at = models.DateTimeField(_("date"), null=True, blank=True)
+    # Automatic mail (leads.mail.automatic): its kind; for a bounce, which address
+    # failed and why (on the bounce, and on the message of ours that bounced).
+    automatic_kind = models.CharField(_("automatic mail"), max_length=30, blank=True)
+    bounced_address = models.CharField(_("failed address"), max_length=320, blank=True)
+    bounce_status = models.CharField(_("status"), max_length=20, blank=True)
+    bounce_diagnostic = models.CharField(_("diagnostic"), max_length=500, blank=True)
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
     # Kept when the message could not be used, so that nothing is lost.
     raw = models.BinaryField(_("message as received"), blank=True, default=b"",
                              editable=False)

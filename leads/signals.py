@@ -35,9 +35,9 @@ reply_logged = Signal()
 # company, first_day, last_day, note, user.
 buyer_away_reported = Signal()
 
-# The grade of some companies may have changed (verification finished, override set,
-# rescoring). company_ids: list[int].
-company_grades_changed = Signal()
+# Our mail to an address came back for good (a hard bounce). company, address, status,
+# diagnostic, at.
+address_bounced = Signal()
 
 
 HeadlineSource = Callable[[list[int]], dict[int, dict]]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from config.celery_app import enqueue as enqueue_task
 from leads.models import Activity
 from verification import corpus, fittrain
-from verification.checks import checks_run
+from verification.checks import checks_run, rescore
 from verification.fitmodel import NOT_TARGET
 from verification.lists import default_keywords, fit_model, keyword_matcher
 from verification.models import FitLabel, FitModel, Keyword, Verification
@@ -477,3 +477,35 @@ def fit_retrain_when_labelled() -> str:
     with transaction.atomic():
         fit_retrain_request()
     return "queued"
+
+
+def verification_mark_bounced(*, company_id: int, address: str, status: str,
+                              diagnostic: str, at) -> int:
+    """A hard bounce of our mail is the strongest proof a mailbox is dead: the address's
+    verifications become undeliverable with the bounce as the reason, and are regraded
+    (no network: from what they stored)."""
+    from leads.services import companies_refresh
+
+    words = " ".join(filter(None, (status, diagnostic))) or "no reason given"
+    reason = f"bounced on {at:%Y-%m-%d}: {words}"[:500]
+    changed = 0
+    with transaction.atomic():
+        for v in (Verification.objects.select_for_update()
+                  .filter(inquiry__company_id=company_id, inquiry__email__iexact=address,
+                          verified_at__isnull=False).select_related("inquiry")):
+            v.email_status = Verification.EmailStatus.UNDELIVERABLE
+            v.email_flags = sorted(set(v.email_flags) | {"bounced"})
+            evidence = dict(v.evidence or {})
+            evidence["email"] = {**evidence.get("email", {}), "status": "undeliverable",
+                                 "reason": reason, "bounce": {"status": status,
+                                                             "diagnostic": diagnostic[:500],
+                                                             "at": at.isoformat()}}
+            v.evidence = evidence
+            rescore(v, company_name=v.inquiry.company_name, message=v.inquiry.message)
+            v.save(update_fields=["email_status", "email_flags", "evidence", *RESCORED_FIELDS])
+            changed += 1
+        if changed:
+            companies_refresh(company_ids=[company_id])
+    log.info("verification.bounced company=%s address=%s status=%s changed=%s", company_id,
+             address, status, changed)
+    return changed

@@ -4,7 +4,7 @@ from django.dispatch import receiver
 from leads import signals as leads_signals
 from verification.lists import bump
 from verification.models import Industry, Keyword, MailList, Verification
-from verification.services import verification_request
+from verification.services import verification_mark_bounced, verification_request
 
 
 @receiver([post_save, post_delete], sender=MailList)
@@ -52,3 +52,9 @@ def verification_headlines(company_ids: list[int]) -> dict[int, dict]:
     ):
         headline.setdefault(company_id, {})["verification_pending"] = True
     return headline
+
+
+@receiver(leads_signals.address_bounced, dispatch_uid="verification.bounced")
+def _bounced(company, address, status, diagnostic, at, **kwargs):
+    verification_mark_bounced(company_id=company.pk, address=address, status=status,
+                              diagnostic=diagnostic, at=at)

@@ -9,6 +9,7 @@ phone, website and company from the signature. Anything that cannot be read rais
 ``MailUnreadable`` with a sentence; the caller keeps the message with it.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -23,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from leads.countries import parse_country
 from leads.domains import public_suffixes
+from leads.mail import automatic as automatic_mail
 from leads.mail import autoreply
 from leads.mailproviders import is_personal_mail
 
@@ -63,6 +65,7 @@ class ParsedMail:
     platform: str  # "email", "alibaba", "made-in-china"
     auto: autoreply.AutoReply
     fields: dict = field(default_factory=dict)  # canonical inquiry fields (leads.intake)
+    automatic: automatic_mail.Automatic = automatic_mail.Automatic(automatic_mail.HUMAN)
 
     @property
     def thread_ids(self) -> tuple[str, ...]:
@@ -84,6 +87,9 @@ def parse_mail(raw: bytes, *, today: date | None = None) -> ParsedMail:
         from_name, from_address = _sender(message)
     except (ValueError, IndexError, TypeError) as exc:
         raise MailUnreadable(f"the From header cannot be read: {exc}") from exc
+    if not from_address and (message.get_content_type() == "multipart/report"
+                             or str(message.get("Return-Path", "")).strip() == "<>"):
+        from_address = "mailer-daemon"  # a delivery report may come from nobody
     if not from_address:
         raise MailUnreadable("the message has no sender address (From)")
     subject = _header(message, "Subject")
@@ -98,7 +104,11 @@ def parse_mail(raw: bytes, *, today: date | None = None) -> ParsedMail:
     auto = autoreply.detect(message, text, received=received,
                             month_first=(signature.country or country_of_domain(from_address))
                             in ("US", "CA", "PH"))
+    kind = automatic_mail.classify(message, text, auto=auto, platform=platform,
+                                   from_address=from_address, from_name=from_name,
+                                   subject=subject)
     parsed = ParsedMail(
+        automatic=kind,
         message_id=_msgid(_header(message, "Message-ID")),
         in_reply_to=_msgid(_header(message, "In-Reply-To")),
         references=tuple(_msgids(_header(message, "References"))),
@@ -224,13 +234,55 @@ def attachment_names(message: EmailMessage) -> tuple[str, ...]:
     return tuple(names)
 
 
+REPLY_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "pl", "sv", "da", "cs", "zh", "ja",
+                   "ko"]
+# Headers of the quoted earlier message that mail-parser-reply does not know yet.
+_QUOTE_HEADERS = re.compile(
+    r"^(?:-{2,}\s*(?:Original Message|Mensagem original|Mensaje original|Message d'origine|"
+    r"Исходное сообщение|Orijinal Mesaj|原始邮件|原始郵件)\s*-{2,}|"
+    r"Em .{5,200} escreveu:$|.{5,200} tarihinde .{0,200} yazdı:$|.{5,200} написал.{0,20}:$|"
+    r"Pada .{5,200} menulis:$|Vào .{5,200} đã viết:$|在 .{5,200} 写道[:：]$|"
+    r"Le .{5,200} a écrit\s*:$|El .{5,200} escribió:$|Am .{5,200} schrieb .*:$|"
+    r"On .{5,200} wrote:$|From: .+$|发件人[:：]|寄件者[:：])",
+    re.MULTILINE | re.IGNORECASE)
+
+
+@functools.cache
+def _reply_parser():
+    from mailparser_reply import EmailReplyParser
+
+    return EmailReplyParser(languages=REPLY_LANGUAGES)
+
+
+def _reply(text: str):
+    """(new text with its signature, the same without it) of a reply."""
+    cut = _QUOTE_HEADERS.search(text)
+    head = text[:cut.start()] if cut else text
+    try:
+        replies = _reply_parser().read(head).replies
+    except Exception:  # noqa: BLE001 - a parser's failure keeps the whole text
+        return head.strip(), head.strip()
+    if not replies:
+        return head.strip(), head.strip()
+    content = replies[0].content.strip() or head.strip()
+    return content, replies[0].body.strip() or content
+
+
 def strip_quoted(text: str) -> str:
-    """The new part of a reply: cut at the quoted earlier message."""
-    cut = re.search(
-        r"^(?:>|-{2,}\s*Original Message\s*-{2,}|On .{5,200} wrote:$|Am .{5,200} schrieb .*:$|"
-        r"Le .{5,200} a écrit\s*:$|El .{5,200} escribió:$|From: .+$|发件人[:：])",
-        text, re.MULTILINE | re.IGNORECASE)
-    return text[:cut.start()].strip() if cut else text.strip()
+    """The new part of a reply, without the quoted history and the signature
+    (mail-parser-reply, in the languages buyers write; quote headers of Portuguese,
+    Russian, Turkish, Indonesian and Vietnamese mail programs cut here first, and the
+    sign-offs it does not know: "Saludos", "Atenciosamente", "С уважением" ...)."""
+    body = _reply(text)[1]
+    sign_off = _SIGN_OFF.search(body)
+    if sign_off and body[:sign_off.start()].strip():
+        body = body[:sign_off.start()].strip()
+    return body
+
+
+def without_quotes(text: str) -> str:
+    """The new part of a message with its signature (where the phone and website are)."""
+    return _reply(text)[0]
 
 
 # --- platforms ----------------------------------------------------------------
@@ -354,7 +406,7 @@ _URL = re.compile(r"(?:https?://|www\.)[^\s<>()\"']+|(?<![@\w.-])[a-z0-9][a-z0-9
 def signature_block(text: str) -> str:
     """The lines after the last sign-off ("Best regards", "--", "Mit freundlichen Grüßen"),
     else the last lines of the message."""
-    text = strip_quoted(text)
+    text = without_quotes(text)
     sign_offs = list(_SIGN_OFF.finditer(text))
     if sign_offs:
         return text[sign_offs[-1].end():].strip()[:1500]

@@ -134,8 +134,25 @@ def _act(parsed: ParsedMail, *, raw: bytes, message_id: str, mailbox, user,
         record.reason = "sent by the team (a copy of our own mail)"
         record.save()
         return record
-    company, how = reply_company(parsed)
     at = min(parsed.sent_at or timezone.now(), timezone.now())
+    kind = parsed.automatic
+    if kind.automatic:
+        record.automatic_kind = kind.kind
+    if kind.bounce:
+        _bounce(parsed, record, at=at)
+        record.save()
+        return record
+    if kind.kind in ("arf", "dmarc_aggregate", "read_receipt"):
+        record.outcome = MailMessage.Outcome.REPORT
+        record.reason = kind.reason
+        record.save()
+        return record
+    if kind.kind in ("challenge_response", "list_mail"):
+        record.outcome = MailMessage.Outcome.IGNORED
+        record.reason = f"{kind.reason}: not a buyer's mail"
+        record.save()
+        return record
+    company, how = reply_company(parsed)
     if company is not None and parsed.auto.away:
         record.company = company
         record.outcome = MailMessage.Outcome.AWAY
@@ -148,7 +165,7 @@ def _act(parsed: ParsedMail, *, raw: bytes, message_id: str, mailbox, user,
             company=company, kind=Activity.Kind.NOTE, channel=ChannelKind.EMAIL, created_at=at,
             body=f"Out-of-office reply from {parsed.from_address}{until}: "
                  f"{parsed.subject}"[:2000])
-    elif company is not None and parsed.auto.automatic:
+    elif company is not None and kind.automatic:
         record.company = company
         record.outcome = MailMessage.Outcome.IGNORED
         record.reason = f"{how}; automatic message ({parsed.auto.reason}), not a reply"
@@ -162,13 +179,86 @@ def _act(parsed: ParsedMail, *, raw: bytes, message_id: str, mailbox, user,
         record.activity = reply_log(
             company=company, channel=ChannelKind.EMAIL, at=at,
             body=f"{parsed.subject}\n\n{body}".strip()[:REPLY_BODY])
-    elif parsed.auto.automatic and parsed.platform == "email":
+    elif kind.automatic:
         record.outcome = MailMessage.Outcome.IGNORED
         record.reason = f"automatic message ({parsed.auto.reason}) from an unknown sender"
     else:
         _inquiry(parsed, record, raw=raw)
     record.save()
     return record
+
+
+def _bounce(parsed: ParsedMail, record: MailMessage, *, at) -> None:
+    """A report that our mail did not arrive: find which message and which contact it is
+    about. A hard bounce condemns the address (``signals.address_bounced``: verification
+    marks it undeliverable and regrades, follow-up moves the cadence to another channel);
+    a soft bounce or a delay is recorded and shown, and condemns nothing."""
+    from leads import signals
+
+    auto = parsed.automatic
+    sent = None
+    if auto.original_message_id:
+        sent = MailMessage.objects.filter(direction=MailMessage.Direction.OUT,
+                                          message_id=auto.original_message_id).first()
+    found = []
+    for failure in auto.failures:
+        company = None
+        if sent is not None and sent.company_id and (
+                failure.address in sent.to_addresses.lower() or len(auto.failures) == 1):
+            company = sent.company
+        if company is None:
+            channel = (ContactChannel.objects.filter(kind=ChannelKind.EMAIL,
+                                                     value__iexact=failure.address)
+                       .select_related("company").order_by("-company__last_contact_at")
+                       .first())
+            company = channel.company if channel is not None else None
+        if company is not None:
+            found.append((failure, company))
+    if not found and sent is not None and sent.company_id and not auto.failures:
+        record.company = sent.company  # a bounce that names no address: shown, no verdict
+    if not found:
+        record.outcome = MailMessage.Outcome.IGNORED
+        named = ", ".join(f.address for f in auto.failures) or "no address named"
+        record.reason = (f"{auto.reason}: {auto.kind.replace('_', ' ')} for {named}, "
+                         "which is no contact of ours; kept and ignored")
+        return
+    failure, company = found[0]
+    record.company = company
+    record.outcome = (MailMessage.Outcome.DELAY if auto.kind == "delay"
+                      else MailMessage.Outcome.BOUNCE)
+    record.bounced_address = failure.address[:320]
+    record.bounce_status = failure.status[:20]
+    record.bounce_diagnostic = failure.diagnostic[:500]
+    record.reason = f"{auto.reason}: {auto.kind.replace('_', ' ')}"
+    for failure, company in found:
+        ours = sent if sent is not None and sent.company_id == company.pk else (
+            MailMessage.objects.filter(direction=MailMessage.Direction.OUT, company=company,
+                                       to_addresses__icontains=failure.address)
+            .order_by("-created_at").first())
+        words = " ".join(filter(None, (failure.status, failure.diagnostic))) or "no reason given"
+        if auto.kind == "bounce_hard" and failure.permanent:
+            if ours is not None:
+                MailMessage.objects.filter(pk=ours.pk).update(
+                    outcome=MailMessage.Outcome.BOUNCED, bounced_at=at,
+                    bounced_address=failure.address[:320], bounce_status=failure.status[:20],
+                    bounce_diagnostic=failure.diagnostic[:500])
+            ContactChannel.objects.filter(company=company, kind=ChannelKind.EMAIL,
+                                          value__iexact=failure.address).update(
+                bounced_at=at, bounce_reason=f"bounced on {at:%Y-%m-%d}: {words}"[:500])
+            record.activity = Activity.objects.create(
+                company=company, kind=Activity.Kind.NOTE, channel=ChannelKind.EMAIL,
+                created_at=at, body=(f"Our email to {failure.address} bounced: {words}. "
+                                     "The address cannot receive mail.")[:2000])
+            signals.address_bounced.send(
+                sender=MailMessage, company=company, address=failure.address,
+                status=failure.status, diagnostic=failure.diagnostic, at=at)
+        else:
+            what = "was delayed (still being tried)" if auto.kind == "delay" else \
+                "bounced for a passing reason"
+            record.activity = Activity.objects.create(
+                company=company, kind=Activity.Kind.NOTE, channel=ChannelKind.EMAIL,
+                created_at=at, body=(f"Our email to {failure.address} {what}: {words}. "
+                                     "The address is not condemned by one.")[:2000])
 
 
 def _from_us(address: str, mailbox: Mailbox | None) -> bool:

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from followup.dashboard import Period, emails_by_step
 from followup.mail import email_draft
 from followup.models import FollowUp, Vacation
 from followup.services import followup_email_queue
@@ -17,6 +18,7 @@ from leads.mail.secrets import encrypt
 from leads.mail.services import away_proposals, away_record, mail_ingest, mailbox_poll
 from leads.models import Activity, CompanyStatus, Inquiry, Mailbox, MailMessage
 from leads.tasks import mailbox_poll as mailbox_poll_task
+from tests.leads.helpers import verified
 from verification.models import Verification
 
 pytestmark = pytest.mark.django_db
@@ -339,3 +341,107 @@ def test_a_failed_message_can_be_read_again_once_it_is_usable():
     again.refresh_from_db()
     done, _ = mail_retry(message=again)
     assert done.outcome == "inquiry" and done.inquiry.platform_ref == "77123"
+
+
+def postfix_bounce(sent: MailMessage, *, recipient: str, status: str = "5.1.1",
+                   diagnostic: str = "smtp; 550 5.1.1 <{r}>: Recipient address rejected: "
+                                     "User unknown in virtual mailbox table") -> bytes:
+    """A bounce as Postfix writes it (RFC 3464), of a message of ours."""
+    when = format_datetime(timezone.now())
+    return (
+        "Return-Path: <>\r\n"
+        "From: MAILER-DAEMON@mx1.aquarein.de (Mail Delivery System)\r\n"
+        "To: sales@uvlamp-factory.test\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\n"
+        f"Date: {when}\r\nMessage-ID: <20261207.BOUNCE{sent.pk}@mx1.aquarein.de>\r\n"
+        "Auto-Submitted: auto-replied\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="B1"\r\n\r\n'
+        "--B1\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
+        "This is the mail system at host mx1.aquarein.de.\r\n\r\n"
+        "I'm sorry to have to inform you that your message could not\r\n"
+        "be delivered to one or more recipients.\r\n\r\n"
+        f"<{recipient}>: host mx1.aquarein.de[192.0.2.25] said: 550 {status} "
+        "Recipient address rejected: User unknown\r\n\r\n"
+        "--B1\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx1.aquarein.de\r\nArrival-Date: " + when + "\r\n\r\n"
+        f"Final-Recipient: rfc822; {recipient}\r\nOriginal-Recipient: rfc822;{recipient}\r\n"
+        f"Action: failed\r\nStatus: {status}\r\n"
+        f"Diagnostic-Code: {diagnostic.format(r=recipient)}\r\n\r\n"
+        "--B1\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"From: Lily <sales@uvlamp-factory.test>\r\nTo: {recipient}\r\n"
+        f"Subject: {sent.subject}\r\nMessage-ID: {sent.message_id}\r\n\r\n"
+        "--B1--\r\n").encode()
+
+
+def test_a_bounce_of_our_follow_up_condemns_the_address_and_moves_the_cadence(
+        contacted, rep, smtp_relay, mailbox, mailbox_server,
+        django_capture_on_commit_callbacks):
+    inquiry = contacted.inquiries.get()
+    verified(inquiry, grade="A", email_status="deliverable", fit=90)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = followup_email_queue(company=contacted, user=rep, to="jonas.weber@aquarein.de",
+                                    subject="UV-C lamp 320W – AquaRein", body="Dear Jonas, ...")
+    sent.refresh_from_db()
+    assert sent.outcome == "sent"
+    step = FollowUp.objects.get(company=contacted, status="scheduled")
+    assert step.channel == "email"
+    mailbox_server.deliver(postfix_bounce(sent, recipient="jonas.weber@aquarein.de"))
+
+    assert mailbox_poll(mailbox=mailbox).outcomes == {"bounce": 1}
+
+    bounce = MailMessage.objects.get(direction="in")
+    assert (bounce.company, bounce.automatic_kind, bounce.bounced_address,
+            bounce.bounce_status) == (contacted, "bounce_hard", "jonas.weber@aquarein.de",
+                                      "5.1.1")
+    sent.refresh_from_db()
+    assert sent.outcome == "bounced" and sent.bounce_status == "5.1.1"
+    assert "User unknown" in sent.bounce_diagnostic
+    channel = contacted.channels.get(kind="email")
+    assert channel.bounced_at is not None and "5.1.1" in channel.bounce_reason
+    v = Verification.objects.get(inquiry=inquiry)
+    assert v.email_status == "undeliverable"
+    assert v.evidence["email"]["reason"].startswith("bounced on ")
+    contacted.refresh_from_db()
+    assert contacted.grade == "C" and contacted.email_status == "undeliverable"
+    assert contacted.status != CompanyStatus.REPLIED  # a bounce is not a reply
+    step.refresh_from_db()
+    assert step.channel != "email" and "bounced" in step.note
+    assert Inquiry.objects.count() == 1  # nor an inquiry
+    # The sent mail knows its step: the dashboard counts it per step and channel.
+    today = timezone.localdate()
+    assert emails_by_step(Period(today - timedelta(days=1), today)) == [
+        ("day 1", "email", 1, 1, 0)]
+
+
+def test_a_delay_is_shown_and_condemns_nothing(contacted, rep, smtp_relay, mailbox,
+                                               mailbox_server,
+                                               django_capture_on_commit_callbacks):
+    inquiry = contacted.inquiries.get()
+    verified(inquiry, grade="A", email_status="deliverable", fit=90)
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = followup_email_queue(company=contacted, user=rep, to="jonas.weber@aquarein.de",
+                                    subject="UV-C lamp 320W – AquaRein", body="Dear Jonas, ...")
+    sent.refresh_from_db()
+    delayed = postfix_bounce(sent, recipient="jonas.weber@aquarein.de", status="4.4.1",
+                             diagnostic="X-Postfix; connect to mx1.aquarein.de: timed out")
+    delayed = (delayed.replace(b"Action: failed", b"Action: delayed")
+               .replace(b"Undelivered Mail Returned to Sender",
+                        b"Delayed Mail (still being retried)"))
+    mailbox_server.deliver(delayed)
+
+    assert mailbox_poll(mailbox=mailbox).outcomes == {"delay": 1}
+    sent.refresh_from_db()
+    assert sent.outcome == "sent"
+    assert Verification.objects.get(inquiry=inquiry).email_status == "deliverable"
+    assert contacted.channels.get(kind="email").bounced_at is None
+    assert Activity.objects.filter(company=contacted, body__contains="delayed").exists()
+
+
+def test_a_bounce_for_an_address_that_is_no_contact_of_ours_is_kept_and_ignored(
+        mailbox, mailbox_server):
+    stranger = MailMessage(pk=0, subject="Hello", message_id="<x@elsewhere.test>")
+    mailbox_server.deliver(postfix_bounce(stranger, recipient="nobody@unknown.example"))
+    assert mailbox_poll(mailbox=mailbox).outcomes == {"ignored": 1}
+    record = MailMessage.objects.get(direction="in")
+    assert "no contact of ours" in record.reason and record.automatic_kind == "bounce_hard"
+    assert not Inquiry.objects.exists()

@@ -124,6 +124,37 @@ def test_quoted_text_is_cut_from_replies():
     assert strip_quoted(text) == "Yes, please send the PI."
 
 
+@pytest.mark.parametrize(("text", "new"), [
+    ("Bitte senden Sie die Proforma.\n\nMit freundlichen Grüßen\nJonas Weber\n"
+     "Tel. +49 30 1234567\n\nAm 24.11.2026 um 10:00 schrieb Lily Zhang "
+     "<sales@uvlamp-factory.test>:\n> Sehr geehrter Herr Weber", "Bitte senden Sie die Proforma."),
+    ("Merci, envoyez le devis.\n\nCordialement,\nClaire\n\nLe mar. 24 nov. 2026 à 10:00, "
+     "Lily Zhang <sales@uvlamp-factory.test> a écrit :\n> Bonjour", "Merci, envoyez le devis."),
+    ("Gracias, necesitamos 200 unidades.\n\nSaludos\nMarta\n\nEl mar, 24 nov 2026 a las "
+     "10:00, Lily Zhang escribió:\n> Estimada Marta", "Gracias, necesitamos 200 unidades."),
+    ("Obrigada, pode enviar a cotação.\n\nAtenciosamente,\nAna\n\nEm ter., 24 de nov. de "
+     "2026 às 10:00, Lily Zhang escreveu:\n> Prezada Ana", "Obrigada, pode enviar a cotação."),
+    ("Спасибо, ждём счёт.\n\n24.11.2026, 10:00, Lily Zhang написал(а):\n> Здравствуйте",
+     "Спасибо, ждём счёт."),
+    ("Teşekkürler, proforma bekliyoruz.\n\n24 Kas 2026 Sal, 10:00 tarihinde Lily Zhang "
+     "şunu yazdı:\n> Sayın Mehmet Bey", "Teşekkürler, proforma bekliyoruz."),
+    ("好的，请发形式发票。\n\n------------------ 原始邮件 ------------------\n"
+     "发件人: Lily Zhang\n主题: UV灯报价", "好的，请发形式发票。"),
+    ("Please send the PI.\n\nBest regards\nJonas Weber\nPurchasing\n\n-----Original "
+     "Message-----\nFrom: Lily Zhang\nSent: Tuesday", "Please send the PI."),
+])
+def test_replies_lose_the_quote_and_the_signature_in_the_buyers_languages(text, new):
+    assert strip_quoted(text) == new
+
+
+def test_the_signature_of_a_reply_is_still_read():
+    text = ("Please send the PI.\n\nBest regards\nJonas Weber\nAquaRein Wassertechnik GmbH\n"
+            "Tel +49 30 1234567\nwww.aquarein.de\n\nOn Tue, 24 Nov 2026 at 10:00, Lily "
+            "wrote:\n> Dear Jonas")
+    signature = signature_fields(text, sender_country="DE")
+    assert signature.phone == "+49301234567" and signature.website == "https://www.aquarein.de"
+
+
 # --- out of office ----------------------------------------------------------------
 
 RECEIVED = date(2026, 11, 26)

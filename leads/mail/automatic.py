@@ -1,0 +1,386 @@
+"""Automatic mail read for what it is, before anything takes it for a buyer's. Pure.
+
+``classify(message, text, auto, platform)`` answers with a ``Automatic`` whose kind is:
+
+* ``bounce_hard`` / ``bounce_soft`` / ``delay``: delivery status notifications (RFC 3464
+  ``multipart/report; report-type=delivery-status``, read field by field) and the
+  non-standard bounce texts of the common servers (Exim, qmail, Yahoo, Exchange, the
+  Chinese providers ...: flufl.bounce, Mailman's bounce detectors, finds the failed
+  recipients; the status and the diagnostic are read next to them). Hard: the address
+  cannot receive mail (5.x.x but a full mailbox or a message too large); soft: it
+  failed for a reason that passes (4.x.x, 5.2.2, 5.3.4, 5.4.7); delay: still trying.
+* ``arf``: abuse and feedback-loop reports (RFC 5965);
+* ``dmarc_aggregate``: DMARC aggregate reports (RFC 7489 appendix C);
+* ``read_receipt``: message disposition notifications (RFC 8098) and Outlook's "Read:";
+* ``auto_reply``: out-of-office and other RFC 3834 answers (``autoreply.detect``);
+* ``challenge_response``: "confirm you are human" sender checks;
+* ``list_mail``: mailing lists and newsletters (List-Id, Precedence: bulk/list);
+* ``human``: everything else (a person wrote it, even if it says "delivery failed").
+
+Automatic mail is never an inquiry and never a reply.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage, Message
+from email.utils import getaddresses
+
+BOUNCES = ("bounce_hard", "bounce_soft", "delay")
+KINDS = (*BOUNCES, "arf", "dmarc_aggregate", "read_receipt", "auto_reply",
+         "challenge_response", "list_mail")
+HUMAN = "human"
+SOFT_STATUSES = ("5.2.2", "5.3.4", "5.4.7", "5.2.3")  # full, too large, expired: passes
+DAEMONS = re.compile(r"^(mailer-?daemon|postmaster|mail-?daemon|mail\.?delivery|"
+                     r"mdaemon|bounces?|noreply-dsn|nobody|returned|devnull|smtp)\b", re.I)
+DAEMON_NAMES = re.compile(r"mail delivery (sub)?system|mailer.?daemon|postmaster|"
+                          r"microsoft outlook|系统退信|退信|mail administrator", re.I)
+BOUNCE_SUBJECT = re.compile(
+    r"undeliver|undelivered mail|returned mail|mail delivery fail|delivery (status )?"
+    r"notification|delivery failure|failure notice|non.?deliver|nondeliverable|"
+    r"could not be delivered|message not delivered|delivery has failed|"
+    r"returned to sender|unzustellbar|nicht zugestellt|non remis|no entregado|"
+    r"não entregue|退信|未能送达|投递失败|发送失败|недоставлен|не доставлено|"
+    r"delivery problem|mail system error|rejected:", re.I)
+DELAY_SUBJECT = re.compile(r"delay|still being retried|warning: message|not yet been "
+                           r"delivered|verzögert|retardé|延迟", re.I)
+FORWARDED = re.compile(r"^\s*(fwd?|fw|tr|wg|rv|re|aw|sv|vs|转发|回复|答复)\s*[:：]", re.I)
+CHALLENGE = re.compile(
+    r"(verify|confirm|prove)( that)? you are (a |an )?(real |live |real live )*(human|person|"
+    r"sender|not (a )?(robot|spam))|held until you (confirm|verify)|sender verification|"
+    r"challenge.?response|boxbe|spamarrest|boxtrapper|choicemail|verification required|"
+    r"requires? (your )?verification|awaiting your verification|approved senders? list|"
+    r"confirmar que usted es una persona|bestätigen,? dass sie ein mensch|"
+    r"confirmer que vous (êtes|etes) (un humain|une personne)|验证您是真人", re.I)
+STATUS = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
+SMTP_CODE = re.compile(r"(?<![\d.])(5[0-5]\d|4[2-5]\d)(?![\d.])[ ,:;-]")
+# What the servers' words imply when they give no enhanced status code (RFC 3463).
+IMPLIED = [
+    (re.compile(r"quota|mailbox (is )?full|over ?quota|storage|insufficient space|容量|"
+                r"空间不足|已满|переполнен", re.I), "5.2.2"),
+    (re.compile(r"too (large|big)|size limit|exceeds? (the )?(maximum|size|limit)|"
+                r"message size|过大|超过.{0,6}大小", re.I), "5.3.4"),
+    (re.compile(r"disabled|deactivated|inactive|suspended|blocked account|停用|冻结", re.I),
+     "5.2.1"),
+    (re.compile(r"domain (name )?not found|no such domain|host (or domain name )?not found|"
+                r"unrouteable|nxdomain|域名不存在|domain does not exist", re.I), "5.1.2"),
+    (re.compile(r"time(d)? ?out|timeout|connection refused|not reachable|unreachable|"
+                r"temporar|try again later|retry", re.I), "4.4.1"),
+    (re.compile(r"no such (user|mailbox|recipient)|user unknown|unknown (user|recipient)|"
+                r"does not exist|doesn't exist|not exist|not found|not listed|invalid "
+                r"(recipient|address|mailbox)|no mailbox|mailbox unavailable|address "
+                r"rejected|recipient rejected|用户不存在|收件人不存在|地址不存在|"
+                r"не существует|нет такого", re.I), "5.1.1"),
+]
+ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+MESSAGE_ID = re.compile(r"^message-id:\s*(<[^>\s]+>)", re.I | re.M)
+
+
+@dataclass(frozen=True)
+class Failure:
+    address: str
+    status: str = ""  # "5.1.1", "" when the report carries none
+    diagnostic: str = ""
+    action: str = "failed"  # failed, delayed
+
+    @property
+    def permanent(self) -> bool:
+        return self.action == "failed" and self.status.startswith("5") and not any(
+            self.status.startswith(s) for s in SOFT_STATUSES)
+
+
+@dataclass(frozen=True)
+class Automatic:
+    kind: str
+    reason: str = ""
+    failures: tuple[Failure, ...] = ()
+    original_message_id: str = ""
+
+    @property
+    def automatic(self) -> bool:
+        return self.kind != HUMAN
+
+    @property
+    def bounce(self) -> bool:
+        return self.kind in BOUNCES
+
+
+def classify(message: EmailMessage, text: str, *, auto=None, platform: str = "email",
+             from_address: str = "", from_name: str = "", subject: str = "") -> Automatic:
+    content = message.get_content_type()
+    report = (message.get_param("report-type") or "").lower() if content == \
+        "multipart/report" else ""
+    if report == "delivery-status":
+        return _dsn(message)
+    if report in ("feedback-report", "abuse-report"):
+        return Automatic("arf", "abuse or feedback report (RFC 5965)")
+    if report == "disposition-notification":
+        return Automatic("read_receipt", "message disposition notification (RFC 8098)")
+    if _dmarc(message, subject):
+        return Automatic("dmarc_aggregate", "DMARC aggregate report")
+    if platform != "email":
+        return Automatic(HUMAN)  # a marketplace's notification of a buyer's inquiry
+    daemon = bool(DAEMONS.match(from_address.partition("@")[0]) or DAEMON_NAMES.search(
+        from_name))
+    null_sender = str(message.get("Return-Path", "")).strip() in ("<>", "")  and \
+        "Return-Path" in message
+    forwarded = bool(FORWARDED.match(subject))
+    if (daemon or null_sender) and not forwarded and (
+            BOUNCE_SUBJECT.search(subject) or DELAY_SUBJECT.search(subject) or daemon):
+        found = _non_standard(message, text, subject)
+        if found is not None:
+            return found
+    if _receipt(message, subject):
+        return Automatic("read_receipt", "read receipt")
+    if CHALLENGE.search(f"{subject}\n{text[:2000]}"):
+        return Automatic("challenge_response", "sender verification challenge")
+    if auto is not None and auto.automatic:
+        return Automatic("auto_reply", auto.reason)
+    precedence = str(message.get("Precedence", "")).strip().lower()
+    if message.get("List-Id") or precedence in ("bulk", "list", "junk"):
+        return Automatic("list_mail", "mailing list or bulk mail (List-Id, Precedence)")
+    if message.get("List-Unsubscribe") and not message.get("In-Reply-To"):
+        return Automatic("list_mail", "newsletter (List-Unsubscribe)")
+    return Automatic(HUMAN)
+
+
+# --- RFC 3464 -------------------------------------------------------------------------
+
+
+def _dsn(message: EmailMessage) -> Automatic:
+    failures: list[Failure] = []
+    original = ""
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind == "message/delivery-status":
+            failures += _status_fields(part)
+        elif kind in ("message/rfc822", "text/rfc822-headers", "message/rfc822-headers"):
+            original = original or _original_id(part)
+    if not failures:  # a broken report (no boundary ...): its fields as plain text
+        failures = _fields_in_text(_all_text(message))
+        original = original or _quoted_id(_all_text(message))
+    if not failures:  # a report without readable fields: as the servers' own texts
+        found = _non_standard(message, _all_text(message), str(message.get("Subject", "")))
+        if found is not None:
+            return found
+        return Automatic("bounce_hard", "delivery status report without recipients",
+                         original_message_id=original)
+    return _verdict(failures, "delivery status notification (RFC 3464)", original)
+
+
+def _status_fields(part: Message) -> list[Failure]:
+    """The per-recipient field groups of a message/delivery-status part."""
+    payload = part.get_payload()
+    blocks: list[Message] = []
+    if isinstance(payload, list):  # the email package parsed the groups as messages
+        blocks = [block for block in payload if isinstance(block, Message)]
+    else:
+        raw = payload if isinstance(payload, str) else (part.get_payload(decode=True) or b""
+                                                         ).decode("utf-8", "replace")
+        from email.parser import HeaderParser
+
+        blocks = [HeaderParser().parsestr(chunk) for chunk in re.split(r"\r?\n\s*\r?\n", raw)
+                  if chunk.strip()]
+    return _status_fields_of(blocks)
+
+
+def _status_fields_of(blocks: list[Message]) -> list[Failure]:
+    failures = []
+    for block in blocks:
+        recipient = _field(block, "Final-Recipient") or _field(block, "Original-Recipient")
+        action = _field(block, "Action").lower()
+        if not recipient or not action:
+            continue
+        address = recipient.split(";", 1)[-1].strip().strip("<>").strip()
+        if action not in ("failed", "delayed"):
+            continue  # delivered, relayed, expanded: nothing went wrong for this one
+        status = _field(block, "Status")
+        match = STATUS.search(status)
+        diagnostic = " ".join(_field(block, "Diagnostic-Code").split(";", 1)[-1].split())
+        failures.append(Failure(address=address.lower(), status=match.group(0) if match
+                                else "", diagnostic=diagnostic[:500], action=action))
+    return failures
+
+
+def _fields_in_text(text: str) -> list[Failure]:
+    """RFC 3464 per-recipient fields found in plain text (a report whose MIME is broken)."""
+    from email.parser import HeaderParser
+
+    failures = []
+    for chunk in re.split(r"\r?\n\s*\r?\n", text):
+        if re.search(r"^(final|original)-recipient\s*:", chunk, re.I | re.M) and re.search(
+                r"^action\s*:", chunk, re.I | re.M):
+            block = HeaderParser().parsestr(chunk.strip() + "\n")
+            failures += _status_fields_of([block])
+    return failures
+
+
+def _field(block: Message, name: str) -> str:
+    value = block.get(name)
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _verdict(failures: list[Failure], how: str, original: str) -> Automatic:
+    if all(f.action == "delayed" for f in failures):
+        return Automatic("delay", f"{how}: delivery delayed, still being tried",
+                         tuple(failures), original)
+    failed = [f for f in failures if f.action == "failed"]
+    kind = "bounce_hard" if any(f.permanent for f in failed) else "bounce_soft"
+    return Automatic(kind, how, tuple(failed), original)
+
+
+def _original_id(part: Message) -> str:
+    payload = part.get_payload()
+    if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+        value = payload[0].get("Message-ID", "")
+        if value:
+            return " ".join(str(value).split())
+    text = payload if isinstance(payload, str) else (part.get_payload(decode=True) or b""
+                                                     ).decode("utf-8", "replace")
+    match = MESSAGE_ID.search(text or "")
+    return match.group(1) if match else ""
+
+
+# --- The servers' own texts -------------------------------------------------------------
+
+
+def _non_standard(message: EmailMessage, text: str, subject: str) -> Automatic | None:
+    """Bounce texts without RFC 3464 fields: flufl.bounce finds the recipients."""
+    from flufl.bounce import all_failures
+
+    try:
+        temporary, permanent = all_failures(message)
+    except Exception:  # noqa: BLE001 - a detector's bug must not lose the message
+        temporary, permanent = frozenset(), frozenset()
+    body = text or _all_text(message)
+    addresses = {_decode(a) for a in permanent} | {_decode(a) for a in temporary}
+    addresses.discard("")
+    if not addresses:
+        addresses = _addresses_near_errors(body)
+    delayed = bool(DELAY_SUBJECT.search(subject)) and not BOUNCE_SUBJECT.search(subject) \
+        or (bool(temporary) and not permanent and "delay" in body[:2000].lower())
+    if not addresses:
+        if DELAY_SUBJECT.search(subject) and not BOUNCE_SUBJECT.search(subject):
+            return Automatic("delay", "delivery delayed (no recipient named)",
+                             original_message_id=_quoted_id(body))
+        return Automatic("bounce_hard", "bounce without a readable recipient",
+                         original_message_id=_quoted_id(body)) if BOUNCE_SUBJECT.search(
+            subject) else None
+    failures = []
+    for address in sorted(addresses):
+        status, diagnostic = _status_near(body, address)
+        action = "delayed" if delayed else "failed"
+        if not status and action == "failed":
+            code = SMTP_CODE.search(diagnostic or "")
+            status = f"{code.group(1)[0]}.0.0" if code else (
+                "5.0.0" if {_decode(a) for a in permanent} & {address} or not temporary
+                else "4.0.0")
+        failures.append(Failure(address=address, status=status, diagnostic=diagnostic,
+                                action=action))
+    return _verdict(failures, "bounce message", _quoted_id(body))
+
+
+def _decode(address) -> str:
+    if isinstance(address, bytes):
+        address = address.decode("utf-8", "replace")
+    address = str(address).strip().strip("<>").lower()
+    return address if "@" in address else ""
+
+
+ORIGINAL_START = re.compile(r"^.{0,20}(returned message|original message|message "
+                            r"headers? follows?|original message headers|原邮件|原始邮件|"
+                            r"below this line is a copy|rfc822-headers|this is a copy of|"
+                            r"copy of the (original )?message|undelivered message "
+                            r"follows|return-path: <)", re.I | re.M)
+
+
+def _addresses_near_errors(body: str) -> set[str]:
+    """Addresses on lines that speak of a failure (formats no detector knows), before
+    the copy of our own message."""
+    found = set()
+    start = ORIGINAL_START.search(body)
+    lines = (body[:start.start()] if start else body).splitlines()
+    for number, line in enumerate(lines[:400]):
+        window = " ".join(lines[max(0, number - 2): number + 3]).lower()
+        if re.search(r"fail|unknown|not exist|no such|rejected|undeliver|unavailable|"
+                     r"invalid|does not|couldn't|could not|not listed|not found|nicht|"
+                     r"inconnu|no existe|desconocid|inexistente|退信|不存在|失败|недостав|"
+                     r"не существует", window):
+            for address in ADDRESS.findall(line):
+                found.add(address.lower().strip("."))
+    return {a for a in found if not DAEMONS.match(a.partition("@")[0])}
+
+
+def _status_near(body: str, address: str) -> tuple[str, str]:
+    """The enhanced status code and the server's words closest after the address, in the
+    report itself (not in the copy of our message that follows it)."""
+    copy = ORIGINAL_START.search(body)
+    body = body[:copy.start()] if copy else body
+    at = body.lower().find(address.lower())
+    window = body[at: at + 800] if at >= 0 else body[:2000]
+    match = STATUS.search(window) or STATUS.search(body)
+    code = SMTP_CODE.search(window) or SMTP_CODE.search(body)
+    line = ""
+    if code:
+        line = window[code.start():].splitlines()[0] if code.re is SMTP_CODE and \
+            window.find(code.group(0)) >= 0 else code.string[code.start():].splitlines()[0]
+    elif match:
+        line = match.string[max(0, match.start() - 4):].splitlines()[0]
+    status = match.group(0) if match else ""
+    if not status:  # the server's own line first: the text around it may list every cause
+        implied = next((value for words in (line, window[:300] or body[:1500])
+                        for pattern, value in IMPLIED if words and pattern.search(words)), "")
+        if implied:
+            status = implied
+        elif code:
+            status = f"{code.group(1)[0]}.0.0"
+    return status, " ".join(line.split())[:500]
+
+
+def _quoted_id(body: str) -> str:
+    match = MESSAGE_ID.search(body)
+    return match.group(1) if match else ""
+
+
+def _all_text(message: EmailMessage) -> str:
+    parts = []
+    for part in message.walk():
+        payload = part.get_payload()
+        if part.get_content_maintype() == "multipart" and isinstance(payload, str):
+            parts.append(payload)
+        elif part.get_content_maintype() == "text":
+            try:
+                parts.append(part.get_content())
+            except (LookupError, UnicodeError, AttributeError, KeyError):
+                payload = part.get_payload(decode=True) or b""
+                parts.append(payload.decode("utf-8", "replace"))
+    return "\n".join(str(p) for p in parts)
+
+
+# --- Reports ----------------------------------------------------------------------------
+
+
+def _dmarc(message: EmailMessage, subject: str) -> bool:
+    if not re.search(r"report[ -]?domain\s*:|dmarc aggregate|report-id", subject, re.I):
+        return False
+    for part in message.walk():
+        name = (part.get_filename() or "").lower()
+        if name.endswith((".xml", ".xml.gz", ".zip", ".gz")) or part.get_content_type() in (
+                "application/zip", "application/gzip", "application/x-gzip", "text/xml",
+                "application/xml"):
+            return True
+    return False
+
+
+def _receipt(message: EmailMessage, subject: str) -> bool:
+    if re.match(r"^\s*(read|gelesen|lu|leído|lido|letto|已读|已读回执|прочитано|return "
+                r"receipt|read receipt|lesebestätigung|accusé de lecture|confirmación de "
+                r"lectura|回执)\s*:", subject, re.I):
+        return True
+    return message.get_content_type() == "multipart/report" and bool(
+        re.search(r"disposition", str(message.get("Content-Type", "")), re.I))
+
+
+def recipients_of(value: str) -> list[str]:
+    return [address.lower() for _, address in getaddresses([value]) if address]
