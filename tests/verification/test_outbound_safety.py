@@ -69,6 +69,10 @@ def _zone() -> str:
         "mx-metadata.example. IN MX 10 mx.mx-metadata.example.",
         "mx.mx-metadata.example. IN A 169.254.169.254",
         "implicit-loopback.example. IN A 127.0.0.1",  # no MX: mail goes to the A record
+        "sitelocal-web.example. IN AAAA fec0::6e",
+        "mx-sitelocal.example. IN MX 10 mx.mx-sitelocal.example.",
+        "mx.mx-sitelocal.example. IN AAAA fec0::6e",
+        "implicit-sitelocal.example. IN AAAA fec0::6e",  # the A/AAAA fallback
     ]
     return "\n".join(lines) + "\n"
 
@@ -168,6 +172,8 @@ def test_the_canaries_are_reachable_so_a_zero_count_means_something(net, net_res
     "http://224.0.0.1/", "http://[ff02::1]/",
     "http://100.64.0.1/", "http://100.127.255.254/",
     "http://[2002:7f00:1::1]/",  # 6to4 for 127.0.0.1
+    "http://[fec0::6e]/", "http://[3fff::1]/", "http://192.0.0.8/",  # special-purpose
+    "http://sitelocal-web.example/",  # a name whose only address is site-local
     "http://user@127.0.0.1/", "http://user:secret@127.0.0.1/",
     "http://public.example@127.0.0.1/", "http://127.0.0.1#@public.example/",
     "https://127.0.0.1/", "127.0.0.1",  # https, and no scheme (https then http)
@@ -299,6 +305,7 @@ def test_rebinding_mail_host_whose_first_answer_is_private_is_never_contacted(
     ("mx-loopback.example", "127.0.0.1"), ("mx-v6.example", "::1"),
     ("mx-mapped.example", "::ffff:7f00:1"), ("mx-metadata.example", "169.254.169.254"),
     ("implicit-loopback.example", "127.0.0.1"),
+    ("mx-sitelocal.example", "fec0::6e"), ("implicit-sitelocal.example", "fec0::6e"),
 ])
 def test_mail_hosts_on_private_addresses_are_never_contacted(
         net, net_resolver, mail, domain, address):

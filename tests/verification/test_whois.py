@@ -3,7 +3,15 @@
 import time
 from datetime import date
 
-from verification.probes.whois import lookup_domain_age, registered_domain
+import pytest
+
+from verification.probes.netguard import AddressRefused
+from verification.probes.whois import (
+    lookup_domain_age,
+    not_registrable,
+    registered_domain,
+    whois_query,
+)
 
 
 def _server(sandbox_internet):
@@ -36,3 +44,27 @@ def test_dead_whois_server_is_an_error_within_the_timeout(resolver):
 def test_registered_domain_uses_the_public_suffix_list():
     assert registered_domain("www.shop.klarwasser.co.uk") == "klarwasser.co.uk"
     assert registered_domain("mail.tomsach.com.vn") == "tomsach.com.vn"
+
+
+@pytest.mark.parametrize("target", [
+    "127.0.0.1", "0x7f000010", "::1", "[::1]", "localhost", "intranet", "erp.internal",
+    "nas.local", "shop.test", "example", "acme.example", "x.invalid", "router.home.arpa",
+    "co.uk",  # a public suffix itself
+])
+def test_no_whois_query_for_what_is_not_a_registrable_public_domain(
+        target, resolver, sandbox_internet):
+    asked = list(sandbox_internet.whois.queries)
+    age = lookup_domain_age(target, resolver=resolver, timeout=1,
+                            server=_server(sandbox_internet))
+    assert age.status == "error" and age.reason.startswith("no WHOIS lookup"), age.reason
+    assert sandbox_internet.whois.queries == asked  # nobody was asked anything
+
+
+def test_a_registrable_domain_is_still_asked(resolver, sandbox_internet):
+    assert not_registrable("www.klarwasser.de") == ""
+    assert not_registrable("shop.example.co.uk") == ""
+
+
+def test_a_whois_referral_to_a_site_local_address_is_refused_before_connecting(resolver):
+    with pytest.raises(AddressRefused, match="fec0::78"):
+        whois_query("fec0::78", 43, "klarwasser.de", resolver=resolver, timeout=1)

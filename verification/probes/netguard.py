@@ -58,8 +58,26 @@ def literal_address(host: str) -> IPAddress | None:
         return None
 
 
+# The IANA special-purpose address registries (IPv4 and IPv6), the entries that are not
+# "globally reachable": the guard decides by this table what an address is, then asks
+# Python's flags as well (3.11 calls fec0::/10 global, and knows nothing of 3fff::/20).
+NOT_GLOBAL = tuple(ipaddress.ip_network(net) for net in (
+    # IPv4 (RFC 6890 and later)
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+    "172.16.0.0/12", "192.0.0.0/29", "192.0.0.8/32", "192.0.0.170/31", "192.0.2.0/24",
+    "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24",
+    "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
+    # IPv6
+    "::/128", "::1/128", "64:ff9b:1::/48", "100::/64", "100:0:0:1::/64", "2001::/32",
+    "2001:2::/48", "2001:10::/28", "2001:db8::/32", "3fff::/20", "5f00::/16", "fc00::/7",
+    "fe80::/10", "fec0::/10", "ff00::/8",
+))
+GLOBAL_UNICAST_V6 = ipaddress.ip_network("2000::/3")
+
+
 def refusal(address: IPAddress, allow: Iterable[IPNetwork] = ()) -> str | None:
-    """Why ``address`` is off limits, or None if it may be contacted."""
+    """Why ``address`` is off limits, or None if it may be contacted: only globally
+    routable unicast passes, unless an operator allowed its network."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         mapped = refusal(address.ipv4_mapped, allow)
         return f"{address} maps to {mapped}" if mapped else None
@@ -70,6 +88,11 @@ def refusal(address: IPAddress, allow: Iterable[IPNetwork] = ()) -> str | None:
             return f"{address} is 6to4 for {embedded}"
     if any(address in network for network in allow):
         return None
+    for network in NOT_GLOBAL:
+        if address.version == network.version and address in network:
+            return f"{address} is in {network}, a special-purpose range that is not public"
+    if isinstance(address, ipaddress.IPv6Address) and address not in GLOBAL_UNICAST_V6:
+        return f"{address} is outside the global unicast range 2000::/3"
     for attribute, label in (
         ("is_loopback", "loopback"), ("is_link_local", "link-local (cloud metadata lives here)"),
         ("is_multicast", "multicast"), ("is_unspecified", "unspecified"),

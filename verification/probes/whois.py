@@ -17,6 +17,7 @@ from leads.domains import public_suffixes, registered_domain  # noqa: F401
 from verification.probes.netguard import (
     AddressRefused,
     IPNetwork,
+    literal_address,
     parse_networks,
     resolve_target,
 )
@@ -65,9 +66,37 @@ def whois_query(server: str, port: int, query: str, *, resolver: dns.resolver.Re
     raise OSError(f"{server}:{port}: {last}")
 
 
+# Names that are never registered in the public DNS (RFC 2606, 6761, 6762, 8375, 9476):
+# asking a registry about them tells a third party an internal name, for no answer.
+SPECIAL_USE = ("test", "example", "invalid", "localhost", "local", "internal", "onion",
+               "alt", "lan", "home", "corp", "intranet", "private", "home.arpa")
+
+
+def not_registrable(domain: str) -> str:
+    """Why ``domain`` is no registrable public domain (no WHOIS for it), or ""."""
+    host = domain.strip().rstrip(".").lower()
+    if not host:
+        return "no domain"
+    if literal_address(host.strip("[]")) is not None or ":" in host:
+        return f"{host} is an IP address, not a domain"
+    if "." not in host:
+        return f"{host} is a single name, not a public domain"
+    if any(host == tld or host.endswith("." + tld) for tld in SPECIAL_USE):
+        return f"{host} is a special-use name that is never registered"
+    parts = public_suffixes(host)
+    if not parts.suffix:
+        return f"{host} has no public suffix"
+    if not parts.domain:
+        return f"{host} is a public suffix itself"
+    return ""
+
+
 def lookup_domain_age(domain: str, *, resolver: dns.resolver.Resolver, timeout: float = 10.0,
                       server: tuple[str, int] | None = None,
                       allow: tuple[IPNetwork, ...] = ()) -> DomainAge:
+    why = not_registrable(domain)
+    if why:
+        return DomainAge(domain, ERROR, reason=f"no WHOIS lookup: {why}")
     domain = registered_domain(domain)
     servers: list[str] = []
     try:
