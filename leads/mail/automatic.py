@@ -32,7 +32,7 @@ KINDS = (*BOUNCES, "arf", "dmarc_aggregate", "read_receipt", "auto_reply",
          "challenge_response", "list_mail")
 HUMAN = "human"
 SOFT_STATUSES = ("5.2.2", "5.3.4", "5.4.7", "5.2.3")  # full, too large, expired: passes
-DAEMONS = re.compile(r"^(mailer-?daemon|postmaster|mail-?daemon|mail\.?delivery|"
+DAEMONS = re.compile(r"^(mailer[-_]?daemon|post_?master|mail[-_]?daemon|mail\.?delivery|"
                      r"mdaemon|bounces?|noreply-dsn|nobody|returned|devnull|smtp)\b", re.I)
 DAEMON_NAMES = re.compile(r"mail delivery (sub)?system|mailer.?daemon|postmaster|"
                           r"microsoft outlook|系统退信|退信|mail administrator", re.I)
@@ -53,6 +53,8 @@ CHALLENGE = re.compile(
     r"requires? (your )?verification|awaiting your verification|approved senders? list|"
     r"confirmar que usted es una persona|bestätigen,? dass sie ein mensch|"
     r"confirmer que vous (êtes|etes) (un humain|une personne)|验证您是真人", re.I)
+FAILURE_WORDS = re.compile(r"\b(error|fail(ed|ure)?|invalid|unknown|rejected|undeliver\w*|"
+                           r"not delivered|no such)\b", re.I)
 STATUS = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
 SMTP_CODE = re.compile(r"(?<![\d.])(5[0-5]\d|4[2-5]\d)(?![\d.])[ ,:;-]")
 # What the servers' words imply when they give no enhanced status code (RFC 3463).
@@ -108,13 +110,17 @@ class Automatic:
 
 def classify(message: EmailMessage, text: str, *, auto=None, platform: str = "email",
              from_address: str = "", from_name: str = "", subject: str = "") -> Automatic:
+    text = text or _all_text(message)  # a part with a broken boundary holds the words
     content = message.get_content_type()
     report = (message.get_param("report-type") or "").lower() if content == \
         "multipart/report" else ""
-    if report == "delivery-status":
-        return _dsn(message)
-    if report in ("feedback-report", "abuse-report"):
-        return Automatic("arf", "abuse or feedback report (RFC 5965)")
+    if report == "delivery-status" or any(
+            part.get_content_type() == "message/delivery-status" for part in message.walk()):
+        return _dsn(message)  # also a report wrapped in multipart/mixed
+    if report in ("feedback-report", "abuse-report") or message.get(
+            "X-HmXmrOriginalRecipient") or re.match(r"^\s*complaint about message from",
+                                                    subject, re.I):
+        return Automatic("arf", "abuse or feedback report (RFC 5965, or Hotmail's)")
     if report == "disposition-notification":
         return Automatic("read_receipt", "message disposition notification (RFC 8098)")
     if _dmarc(message, subject):
@@ -126,11 +132,14 @@ def classify(message: EmailMessage, text: str, *, auto=None, platform: str = "em
     null_sender = str(message.get("Return-Path", "")).strip() in ("<>", "")  and \
         "Return-Path" in message
     forwarded = bool(FORWARDED.match(subject))
-    if (daemon or null_sender) and not forwarded and (
+    if (daemon or (null_sender and not forwarded)) and (
             BOUNCE_SUBJECT.search(subject) or DELAY_SUBJECT.search(subject) or daemon):
         found = _non_standard(message, text, subject)
         if found is not None:
             return found
+        if daemon and FAILURE_WORDS.search(text[:3000]):
+            return Automatic("bounce_hard", "a mail server's failure notice without a "
+                             "readable recipient", original_message_id=_quoted_id(text))
     if _receipt(message, subject):
         return Automatic("read_receipt", "read receipt")
     if CHALLENGE.search(f"{subject}\n{text[:2000]}"):
@@ -255,9 +264,9 @@ def _non_standard(message: EmailMessage, text: str, subject: str) -> Automatic |
         temporary, permanent = frozenset(), frozenset()
     body = text or _all_text(message)
     addresses = {_decode(a) for a in permanent} | {_decode(a) for a in temporary}
-    addresses.discard("")
+    addresses -= _not_failed(message, body)
     if not addresses:
-        addresses = _addresses_near_errors(body)
+        addresses = _addresses_near_errors(body) - _not_failed(message, body)
     delayed = bool(DELAY_SUBJECT.search(subject)) and not BOUNCE_SUBJECT.search(subject) \
         or (bool(temporary) and not permanent and "delay" in body[:2000].lower())
     if not addresses:
@@ -279,6 +288,21 @@ def _non_standard(message: EmailMessage, text: str, subject: str) -> Automatic |
         failures.append(Failure(address=address, status=status, diagnostic=diagnostic,
                                 action=action))
     return _verdict(failures, "bounce message", _quoted_id(body))
+
+
+def _not_failed(message: EmailMessage, body: str) -> set[str]:
+    """Addresses a bounce names that did not fail: the report's own recipient (us), the
+    sender of the quoted original, anything shaped like a Message-ID."""
+    skip = {""}
+    for name in ("To", "Delivered-To", "X-Original-To"):
+        skip |= set(recipients_of(str(message.get(name, ""))))
+    for line in body.splitlines():
+        if re.match(r"^\s*(from|return-path|message-id|sender)\s*:", line, re.I):
+            skip |= {a.lower() for a in ADDRESS.findall(line)}
+        for quoted_id in re.findall(r"<([^<>@\s]+@[^<>\s]+)>", line) if re.match(
+                r"^\s*(message-id|in-reply-to|references)\s*:", line, re.I) else ():
+            skip.add(quoted_id.lower())
+    return skip
 
 
 def _decode(address) -> str:

@@ -20,6 +20,7 @@ SUBJECT_PREFIXES = (
     "absence du bureau", "respuesta automática", "respuesta automatica",
     "fuera de la oficina", "risposta automatica", "fuori sede", "resposta automática",
     "resposta automatica", "ausente", "自动回复", "自動回覆", "自动答复", "休假",
+    "auto:",  # Lotus Notes: "AUTO: Smith, John is out of the office"
 )
 # Words of an away message, for automatic mail whose subject does not say so.
 AWAY_WORDS = re.compile(

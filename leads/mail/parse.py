@@ -88,7 +88,9 @@ def parse_mail(raw: bytes, *, today: date | None = None) -> ParsedMail:
     except (ValueError, IndexError, TypeError) as exc:
         raise MailUnreadable(f"the From header cannot be read: {exc}") from exc
     if not from_address and (message.get_content_type() == "multipart/report"
-                             or str(message.get("Return-Path", "")).strip() == "<>"):
+                             or str(message.get("Return-Path", "")).strip() == "<>"
+                             or message.get("Auto-Submitted") or automatic_mail.BOUNCE_SUBJECT
+                             .search(_header(message, "Subject"))):
         from_address = "mailer-daemon"  # a delivery report may come from nobody
     if not from_address:
         raise MailUnreadable("the message has no sender address (From)")
