@@ -59,7 +59,7 @@ def main() -> int:
     from verification import corpus, fitmodel, fittrain, textnorm
     from verification.fit import score_fit
     from verification.fitscore import assess
-    from verification.management.commands.fit_train import default_matcher
+    from verification.lists import default_matcher
 
     model = fitmodel.Model.from_bytes(fitmodel.MODEL_FILE.read_bytes())
     textnorm.detect_language("warm up the language detector and the converters 淨化")

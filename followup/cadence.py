@@ -20,6 +20,8 @@ from followup.selectors import buyer_calendar, suggested_channels
 from leads.models import CLOSED_STATUSES, ChannelKind, Company
 
 RISKY_EMAIL = ("risky", "undeliverable")
+# Numbers a rep can always try when the country's ranking names nothing on file.
+FALLBACK_CHANNELS = (ChannelKind.WHATSAPP, ChannelKind.WECHAT, ChannelKind.PHONE)
 
 
 def default_cadence() -> Cadence | None:
@@ -37,7 +39,7 @@ def step_channel(company: Company, step: CadenceStep, number: int) -> str:
     for suggestion in suggested_channels(company.country, on_file):
         if suggestion.on_file and suggestion.from_ranking:
             return suggestion.channel
-    for kind in (ChannelKind.WHATSAPP, ChannelKind.WECHAT, ChannelKind.PHONE):
+    for kind in FALLBACK_CHANNELS:
         if kind in on_file:
             return kind
     return ChannelKind.EMAIL
@@ -98,9 +100,8 @@ def cadence_channel_lost(company: Company, *, channel: str, why: str) -> FollowU
                   .values_list("kind", flat=True)) - {channel}
     ranked = [s.channel for s in suggested_channels(company.country, on_file)
               if s.channel != channel]
-    choice = next((c for c in ranked if c in on_file), None) or next(
-        (c for c in (ChannelKind.WHATSAPP, ChannelKind.WECHAT, ChannelKind.PHONE)
-         if c in on_file), None) or (ranked[0] if ranked else ChannelKind.PHONE)
+    choice = (next((c for c in [*ranked, *FALLBACK_CHANNELS] if c in on_file), None)
+              or (ranked[0] if ranked else ChannelKind.PHONE))
     current.channel = choice
     current.note = f"{why}; next: {ChannelKind(choice).label}"[:500]
     current.save(update_fields=["channel", "note"])

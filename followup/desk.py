@@ -218,6 +218,8 @@ company_vacation = _form_action(
     VacationForm,
     lambda r, c, d: vacation_add(company=c, user=r.user, **d),
     _("Vacation recorded: no follow-up lands on those days."))
+
+
 @login_required
 @require_POST
 def vacation_delete(request, pk: int, vacation_id: int):

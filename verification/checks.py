@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from leads.domains import registered_domain
 from verification.config import probe_config
 from verification.fit import FitResult
 from verification.fitscore import assess
@@ -27,7 +28,7 @@ from verification.probes.website import (
     split_url,
     website_target,
 )
-from verification.probes.whois import DomainAge, lookup_domain_age, registered_domain
+from verification.probes.whois import DomainAge, lookup_domain_age
 
 
 class DomainCache:

@@ -69,6 +69,7 @@ class Document:
     counts: dict[int, float] = field(default_factory=dict)
     # Each word's normalized form -> its buckets, for the explanation.
     words: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _vector: tuple | None = field(default=None, repr=False, compare=False)
 
 
 def document(parts: list[tuple[str, float]], language: str) -> Document:
@@ -98,14 +99,19 @@ def document(parts: list[tuple[str, float]], language: str) -> Document:
 
 
 def vector(doc: Document) -> tuple[np.ndarray, np.ndarray]:
-    """(bucket indexes, values): damped counts scaled to length 1."""
-    if not doc.counts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    index = np.fromiter(doc.counts.keys(), dtype=np.int64, count=len(doc.counts))
-    values = np.fromiter(doc.counts.values(), dtype=np.float32, count=len(doc.counts))
-    values = 1.0 + np.log(values, where=values > 0, out=np.zeros_like(values))
-    norm = float(np.sqrt((values * values).sum()))
-    return index, values / norm if norm else values
+    """(bucket indexes, values): damped counts scaled to length 1 (made once per page:
+    the score, the industry and the explanation all read it)."""
+    if doc._vector is None:
+        if not doc.counts:
+            doc._vector = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+        else:
+            index = np.fromiter(doc.counts.keys(), dtype=np.int64, count=len(doc.counts))
+            values = np.fromiter(doc.counts.values(), dtype=np.float32,
+                                 count=len(doc.counts))
+            values = 1.0 + np.log(values, where=values > 0, out=np.zeros_like(values))
+            norm = float(np.sqrt((values * values).sum()))
+            doc._vector = (index, values / norm if norm else values)
+    return doc._vector
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: a key of the scorer's caches
@@ -150,7 +156,7 @@ class Model:
             share = scale * sum(float(self.weights[0, b]) * value_of.get(b, 0.0)
                                 for b in unique)
             if abs(share) > 0.02:
-                votes = self.weights[1 + likely][:, unique].sum(axis=1)
+                votes = self.weights[np.ix_(1 + likely, unique)].sum(axis=1)  # 3 × n, no row copy
                 shares.append((word, share, self.classes[1 + int(likely[np.argmax(votes)])]))
         shares.sort(key=lambda item: -abs(item[1]))
         return shares[:top]

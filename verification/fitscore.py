@@ -43,7 +43,7 @@ def assess(matcher: Matcher, model: fitmodel.Model | None, sources: dict[str, st
     if model is None or _substance(page) < MIN_PAGE:
         keywords.source = "keywords"
         return keywords
-    language = textnorm.base_language(language) or textnorm.detect_language(page)
+    language = textnorm.base_language(language) or _language_of(page)
     keywords.language = language
     if language and language not in textnorm.COVERED:
         keywords.covered = False
@@ -69,6 +69,12 @@ def assess(matcher: Matcher, model: fitmodel.Model | None, sources: dict[str, st
 
 
 PAGE_SOURCES = ("title", "description", "headings", "text")
+
+
+@functools.lru_cache(maxsize=512)
+def _language_of(page: str) -> str:
+    """The inquiries of a company share its page: lingua reads it once."""
+    return textnorm.detect_language(page)
 
 
 @functools.lru_cache(maxsize=512)

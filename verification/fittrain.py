@@ -10,7 +10,6 @@ and returns the figures the bench and the admins' retraining screen show.
 
 from __future__ import annotations
 
-import math
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -259,7 +258,3 @@ def reliability_table(figures: Figures) -> str:
                      f"{mean / 100:9.2f}")
     return "\n".join(lines)
 
-
-def logit(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return math.log(p / (1 - p))

@@ -130,6 +130,12 @@ def default_keywords() -> list[dict]:
     return rows
 
 
+def default_matcher() -> Matcher:
+    """The shipped keyword lists compiled, without the database (training, the bench)."""
+    return Matcher([KeywordEntry(row["term"], row["weight"], row["industry"] or "",
+                                 row["language"]) for row in default_keywords()])
+
+
 def keywords_install_defaults(apps=None, *, only: tuple[str, ...] = ()) -> int:
     """Create the default industries and keywords that are missing (never overwrites);
     ``only``: just these industries (a migration that adds an industry must not bring

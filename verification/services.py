@@ -323,7 +323,6 @@ def _rescore_batch(ids: list[int]) -> int:
     from types import SimpleNamespace
 
     from leads.services import companies_refresh, rows_update
-    from verification.checks import rescore
     from verification.lists import lists_pinned
 
     # Plain rows, not model instances: building 100,000 of those costs seconds, and
@@ -426,7 +425,7 @@ def fit_retrain_request(*, user=None):
     waiting = FitModel.objects.filter(status=FitModel.Status.TRAINING).first()
     if waiting is not None:
         return waiting
-    run = FitModel.objects.create(decided_by=None)
+    run = FitModel.objects.create()
     transaction.on_commit(lambda: enqueue_task("verification.tasks.fit_retrain", run.pk))
     return run
 

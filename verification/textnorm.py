@@ -19,7 +19,6 @@ import functools
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 # The languages the scorer was trained on and can read (ISO 639-1, zh for both scripts).
 COVERED = ("en", "zh", "es", "pt", "fr", "de", "ru", "ar", "tr", "id", "vi", "it")
@@ -147,17 +146,6 @@ def is_cjk(token: str) -> bool:
     return bool(_HAS_CJK.match(token))
 
 
-@dataclass(frozen=True)
-class Token:
-    text: str  # normalized (folded, simplified) form
-    start: int  # span in the normalized text
-    end: int
-
-
-def tokens(normalized: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(normalized)]
-
-
 # --- Language ----------------------------------------------------------------------
 
 
@@ -204,12 +192,3 @@ def detect_language(text: str) -> str:
         if covered:
             return READ_AS.get(covered[0], covered[0])
     return best
-
-
-def language_name(code: str) -> str:
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale("en").languages.get(code, code)
-    except (UnknownLocaleError, ValueError):
-        return code

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from email.message import EmailMessage, Message
+from email.parser import HeaderParser
 from email.utils import getaddresses
 
 BOUNCES = ("bounce_hard", "bounce_soft", "delay")
@@ -187,8 +188,6 @@ def _status_fields(part: Message) -> list[Failure]:
     else:
         raw = payload if isinstance(payload, str) else (part.get_payload(decode=True) or b""
                                                          ).decode("utf-8", "replace")
-        from email.parser import HeaderParser
-
         blocks = [HeaderParser().parsestr(chunk) for chunk in re.split(r"\r?\n\s*\r?\n", raw)
                   if chunk.strip()]
     return _status_fields_of(blocks)
@@ -214,8 +213,6 @@ def _status_fields_of(blocks: list[Message]) -> list[Failure]:
 
 def _fields_in_text(text: str) -> list[Failure]:
     """RFC 3464 per-recipient fields found in plain text (a report whose MIME is broken)."""
-    from email.parser import HeaderParser
-
     failures = []
     for chunk in re.split(r"\r?\n\s*\r?\n", text):
         if re.search(r"^(final|original)-recipient\s*:", chunk, re.I | re.M) and re.search(
@@ -280,11 +277,9 @@ def _non_standard(message: EmailMessage, text: str, subject: str) -> Automatic |
     for address in sorted(addresses):
         status, diagnostic = _status_near(body, address)
         action = "delayed" if delayed else "failed"
-        if not status and action == "failed":
-            code = SMTP_CODE.search(diagnostic or "")
-            status = f"{code.group(1)[0]}.0.0" if code else (
-                "5.0.0" if {_decode(a) for a in permanent} & {address} or not temporary
-                else "4.0.0")
+        if not status and action == "failed":  # no code, no telling words: flufl's verdict
+            status = "5.0.0" if address in {_decode(a) for a in permanent} or not temporary \
+                else "4.0.0"
         failures.append(Failure(address=address, status=status, diagnostic=diagnostic,
                                 action=action))
     return _verdict(failures, "bounce message", _quoted_id(body))
@@ -347,8 +342,7 @@ def _status_near(body: str, address: str) -> tuple[str, str]:
     code = SMTP_CODE.search(window) or SMTP_CODE.search(body)
     line = ""
     if code:
-        line = window[code.start():].splitlines()[0] if code.re is SMTP_CODE and \
-            window.find(code.group(0)) >= 0 else code.string[code.start():].splitlines()[0]
+        line = code.string[code.start():].splitlines()[0]
     elif match:
         line = match.string[max(0, match.start() - 4):].splitlines()[0]
     status = match.group(0) if match else ""

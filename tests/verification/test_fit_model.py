@@ -10,13 +10,12 @@ import pytest
 from verification import corpus, fitmodel, fittrain, textnorm
 from verification.fit import KeywordEntry, Matcher
 from verification.fitscore import assess
-from verification.lists import default_keywords
+from verification.lists import default_matcher
 
 
 @pytest.fixture(scope="module")
 def matcher():
-    return Matcher([KeywordEntry(r["term"], r["weight"], r["industry"] or "", r["language"])
-                    for r in default_keywords()])
+    return default_matcher()
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 import dns.resolver
 
-from leads.domains import public_suffixes, registered_domain  # noqa: F401
+from leads.domains import public_suffixes, registered_domain
 from verification.probes.netguard import (
     AddressRefused,
     IPNetwork,

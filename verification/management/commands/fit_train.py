@@ -12,13 +12,7 @@ in the keyword editor instead; this command is for the developers' shipped model
 from django.core.management.base import BaseCommand
 
 from verification import corpus, fitmodel, fittrain
-from verification.fit import KeywordEntry, Matcher
-from verification.lists import default_keywords
-
-
-def default_matcher() -> Matcher:
-    return Matcher([KeywordEntry(r["term"], r["weight"], r["industry"] or "", r["language"])
-                    for r in default_keywords()])
+from verification.lists import default_keywords, default_matcher
 
 
 class Command(BaseCommand):
