@@ -236,10 +236,18 @@ if LEADQUAL_VISIBILITY_TIMEOUT <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(
         f"LEADQUAL_VISIBILITY_TIMEOUT ({LEADQUAL_VISIBILITY_TIMEOUT}s) must be longer than "
         f"LEADQUAL_TASK_TIME_LIMIT ({CELERY_TASK_TIME_LIMIT}s)")
-# Work pending or running for longer than this is sent again by the sweeper, which runs
-# every LEADQUAL_SWEEP_SECONDS (a broker restarted empty, a failed enqueue, a kill).
+# Work pending for longer than this is sent again by the sweeper, which runs every
+# LEADQUAL_SWEEP_SECONDS (a broker restarted empty, a failed enqueue); running work whose
+# claim's lease ran out (a killed worker) is sent again at the next sweep.
 LEADQUAL_STALE_AFTER_SECONDS = env.int("LEADQUAL_STALE_AFTER_SECONDS", default=30 * 60)
-LEADQUAL_SWEEP_SECONDS = env.float("LEADQUAL_SWEEP_SECONDS", default=300.0)
+LEADQUAL_SWEEP_SECONDS = env.float("LEADQUAL_SWEEP_SECONDS", default=60.0)
+# A running verification's claim lasts this long unless its run renews it (every quarter
+# of it, while the checks wait): a dead worker's work is taken over this long after its
+# last renewal plus one sweep; a live run is never taken for dead (verification.claims).
+LEADQUAL_CLAIM_LEASE_SECONDS = env.float("LEADQUAL_CLAIM_LEASE_SECONDS", default=60.0)
+# A check still running this long after its run started is abandoned (the verification
+# fails with the reason): a safety net for a hung thread, far beyond every probe deadline.
+LEADQUAL_CHECKS_LIMIT_SECONDS = env.float("LEADQUAL_CHECKS_LIMIT_SECONDS", default=900.0)
 # A web request that stores an inquiry while the broker is down must not hang: give up
 # publishing quickly (the sweeper sends it later).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

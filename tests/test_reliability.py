@@ -44,8 +44,10 @@ EMAILS = ["anna@klarwasser.de", "jonas@klarwasser.de", "nobody@klarwasser.de",
           "info@acme-aqua.com", "x@catchall.example"]
 # Short timeouts so that the test sees recovery within a minute; production keeps an
 # hour of visibility and half an hour before a sweep (config/settings.py).
+# The task limit is shorter than the slowest batch here: a live run is known by its lease.
 FAST_RECOVERY = {"LEADQUAL_VISIBILITY_TIMEOUT": "20", "LEADQUAL_TASK_TIME_LIMIT": "15",
-                 "LEADQUAL_STALE_AFTER_SECONDS": "6", "LEADQUAL_SWEEP_SECONDS": "3"}
+                 "LEADQUAL_STALE_AFTER_SECONDS": "6", "LEADQUAL_SWEEP_SECONDS": "3",
+                 "LEADQUAL_CLAIM_LEASE_SECONDS": "4"}
 DONE_LINE = re.compile(r"verification\.done inquiry=(\d+)")
 
 needs_shared_database = pytest.mark.skipif(
@@ -123,6 +125,44 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_nothing(redis_serve
     print(f"\nkill: {BATCH} inquiries, SIGKILL after {done_at_kill} with {in_flight} running; "
           f"{BATCH - done_at_kill} finished by the second worker ({swept} sent again by the "
           "sweeper), each exactly once")
+
+
+@needs_shared_database
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_batches_slower_than_the_task_limit_are_verified_once_by_two_workers(
+        redis_server, tmp_path):
+    """Every batch runs longer than the task time limit and the sweeper runs every
+    second: a live run renews its lease, so no other worker takes its work."""
+    env = base_env(DATABASE_URL=database_url(), REDIS_URL=redis_server.url,
+                   LEADQUAL_VISIBILITY_TIMEOUT="20", LEADQUAL_TASK_TIME_LIMIT="2",
+                   LEADQUAL_STALE_AFTER_SECONDS="1", LEADQUAL_SWEEP_SECONDS="1",
+                   LEADQUAL_CLAIM_LEASE_SECONDS="2", LEADQUAL_PROBE_TIMEOUT="6",
+                   LEADQUAL_VERIFY_BATCH="4")
+    count = 24
+    inquiries = [InquiryFactory(email=EMAILS[n % 2], website="slow.example",  # 3 s a page
+                                platform_ref=f"SLOW{n}") for n in range(count)]
+    ids = {inquiry.pk for inquiry in inquiries}
+    logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
+    workers = [start_worker(env, logs[0], concurrency=2, extra=("--beat",)),
+               start_worker(env, logs[1], concurrency=2)]
+    try:
+        from verification.services import verification_request
+
+        verification_request(inquiry_ids=sorted(ids))  # autocommit: sent now
+        wait_for(lambda: _done() == count, timeout=180, log=logs[0], interval=0.5)
+    finally:
+        for worker in workers:
+            stop(worker)
+    slowest = max((v.verified_at - v.started_at).total_seconds()
+                  for v in Verification.objects.filter(inquiry_id__in=ids))
+    assert slowest > 2  # each run outlived the task time limit
+    assert Counter(Verification.objects.values_list("runs", flat=True)) == {1: count}
+    logged = _done_lines(*logs)
+    assert set(logged) == ids and set(logged.values()) == {1}
+    sweeps = logs[0].read_text().count("verification.tasks.requeue_stale")
+    assert sweeps >= 3  # the sweeper was looking all along
+    assert all(_done_lines(log) for log in logs)  # both workers verified
 
 
 def _post(url: str, token: str, body: dict) -> int:
@@ -224,18 +264,31 @@ def test_the_sweeper_sends_again_only_what_is_stale(settings):
     from verification.keyword_editor import rescore_runs_claim_stale
     from verification.services import verifications_claim_stale
 
-    long_ago = timezone.now() - timedelta(hours=1)
-    stale_pending, stale_running, fresh, done = (InquiryFactory() for _ in range(4))
-    for inquiry, status, when in (
-            (stale_pending, "pending", long_ago), (stale_running, "running", long_ago),
-            (fresh, "pending", timezone.now()), (done, "done", long_ago)):
-        Verification.objects.update_or_create(
-            inquiry=inquiry, defaults={"status": status, "requested_at": when})
+    now = timezone.now()
+    long_ago = now - timedelta(hours=1)
+    cases = {
+        "lost message": ("pending", long_ago, None),
+        "dead run": ("running", now, now - timedelta(seconds=1)),  # its lease ran out
+        "run from before leases": ("running", long_ago, None),
+        "slow live run": ("running", long_ago, now + timedelta(seconds=30)),
+        "just asked": ("pending", now, None),
+        "done": ("done", long_ago, None),
+    }
+    inquiries = {}
+    for name, (status, requested, lease) in cases.items():
+        inquiries[name] = InquiryFactory()
+        Verification.objects.update_or_create(inquiry=inquiries[name], defaults={
+            "status": status, "requested_at": requested, "lease_until": lease,
+            "started_at": requested if status == "running" else None})
     lost_run = RescoreRun.objects.create(requested_at=long_ago)
     RescoreRun.objects.create()  # just asked for: its message is on its way
 
-    assert sorted(verifications_claim_stale(older_than=timedelta(minutes=30))) == sorted(
-        [stale_pending.pk, stale_running.pk])
+    swept = verifications_claim_stale(older_than=timedelta(minutes=30))
+    assert sorted(swept) == sorted(inquiries[name].pk for name in
+                                   ("lost message", "dead run", "run from before leases"))
+    # A dead run's work is pending again, free for the next claim.
+    assert Verification.objects.get(inquiry=inquiries["dead run"]).status == "pending"
+    assert Verification.objects.get(inquiry=inquiries["slow live run"]).status == "running"
     assert rescore_runs_claim_stale(older_than=timedelta(minutes=30)) == [lost_run.pk]
     # Claimed work has its clock reset: the next sweep leaves it to the worker.
     assert verifications_claim_stale(older_than=timedelta(minutes=30)) == []
@@ -260,14 +313,18 @@ def test_a_second_delivery_while_the_first_runs_does_nothing_but_a_dead_run_is_r
     inquiry = InquiryFactory(email="anna@klarwasser.de", website="")
     mail = sandbox_internet.mail["127.0.10.2"].recorder
     connections = mail.connections
-    running = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT - 30)
+    # Running for far longer than the task time limit, but its lease is renewed: alive.
+    started = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 3)
     Verification.objects.update_or_create(inquiry=inquiry, defaults={
-        "status": "running", "started_at": running})
+        "status": "running", "started_at": started,
+        "lease_until": timezone.now() + timedelta(seconds=20)})
     assert verification_run(inquiry_id=inquiry.pk) is None  # someone is on it
     assert mail.connections == connections
 
-    dead = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
-    Verification.objects.filter(inquiry=inquiry).update(started_at=dead)
-    done = verification_run(inquiry_id=inquiry.pk)  # its worker died: the work is redone
+    # Its worker died: the lease was not renewed and ran out; the work is redone.
+    Verification.objects.filter(inquiry=inquiry).update(
+        lease_until=timezone.now() - timedelta(seconds=1))
+    done = verification_run(inquiry_id=inquiry.pk)
     assert done.status == Verification.Status.DONE and done.email_status == "deliverable"
     assert mail.connections > connections
+    assert done.lease_until is None and done.runs == 1

@@ -66,6 +66,8 @@ class Verification(models.Model):
     retry_at = models.DateTimeField(_("retry scheduled"), null=True, blank=True)
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # While running: until when the run's claim holds unless renewed (verification.claims).
+    lease_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified"), null=True, blank=True)
 
     class Meta:

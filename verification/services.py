@@ -1,3 +1,4 @@
+import contextvars
 import logging
 import os
 import time
@@ -7,15 +8,22 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from config.celery_app import enqueue as enqueue_task
 from leads.models import Activity
 from verification import corpus, fittrain
 from verification.checks import checks_run, rescore
+from verification.claims import Claim, lease_seconds, leases_expired
 from verification.fitmodel import NOT_TARGET
-from verification.lists import default_keywords, fit_model, keyword_matcher
+from verification.lists import (
+    default_keywords,
+    fit_model,
+    keyword_matcher,
+    lists_pinned,
+    mail_lists,
+)
 from verification.models import FitLabel, FitModel, Keyword, Verification
 
 log = logging.getLogger(__name__)
@@ -81,13 +89,16 @@ def verifications_run(*, inquiry_ids: Sequence[int],
     """Run the checks of these inquiries side by side and store the results together
     (idempotent); returns the stored verifications by inquiry id.
 
-    The work is claimed first: a message delivered twice (a worker killed after saving
-    but before its acknowledgement, a sweep racing a slow queue) finds it done or
-    running and does nothing; a run older than the task time limit is dead. The checks
-    run outside any transaction, each in a thread of its own (they wait on the
-    network); results are saved as they come, those finished within ``STORE_WITHIN``
-    of each other in one transaction under row locks (skipping inquiries deleted
-    meanwhile) with one refresh of their companies' headlines.
+    The work is claimed first (``verification.claims``): a message delivered twice (a
+    worker killed after saving but before its acknowledgement, a sweep racing a slow
+    queue) finds it done or running under a live lease and does nothing. The run renews
+    its lease while the checks wait on the network, and stores only what it still owns.
+    The checks run outside any transaction, each in a thread of its own (they wait on
+    the network); results are saved as they come, those finished within
+    ``STORE_WITHIN`` of each other in one transaction under row locks (skipping
+    inquiries deleted meanwhile) with one refresh of their companies' headlines. A check
+    still running after ``LEADQUAL_CHECKS_LIMIT_SECONDS`` is abandoned: its verification
+    fails with the reason.
     ``retry``: a scheduled retry after a temporary SMTP answer.
     """
     from leads.models import Inquiry
@@ -98,43 +109,25 @@ def verifications_run(*, inquiry_ids: Sequence[int],
     for pk in ids:
         if pk not in inquiries:
             log.info("verification.skip inquiry=%s reason=deleted", pk)
-    mine = _claim(list(inquiries), retry=retry)
-    run = [inquiries[pk] for pk in ids if pk in mine]
+    claim = Claim.take(inquiries, retry=retry)
+    run = [inquiries[pk] for pk in ids if pk in claim.ids]
     if not run:
         return {}
     _release_connection()
     stored: dict[int, Verification] = {}
-    for finished in _checks_side_by_side(run):
-        stored.update(_store(finished, retry=retry))
+    for finished in _checks_side_by_side(run, beat=claim.renew_due,
+                                         limit=settings.LEADQUAL_CHECKS_LIMIT_SECONDS):
+        stored.update(_store(finished, claim=claim, retry=retry))
         _release_connection()  # while the others still wait on the network
     for verification in stored.values():
+        if verification.status == Verification.Status.FAILED:
+            log.warning("verification.failed inquiry=%s reason=%s", verification.inquiry_id,
+                        verification.error)
+            continue
         log.info("verification.done inquiry=%s grade=%s email=%s website=%s fit=%s",
                  verification.inquiry_id, verification.grade, verification.email_status,
                  verification.website_status, verification.fit)
     return stored
-
-
-def _claim(ids: list[int], *, retry: bool) -> set[int]:
-    """The inquiries of ``ids`` this run may verify: marked running, with this run's
-    start time, in one conditional UPDATE; those without a verification row yet too."""
-    if not ids:
-        return set()
-    now = timezone.now()
-    Status = Verification.Status
-    claimable = (Q(status__in=[Status.PENDING, Status.FAILED])
-                 | Q(status=Status.RUNNING, started_at__isnull=True)
-                 | Q(status=Status.RUNNING,
-                     started_at__lt=now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)))
-    if retry:  # a scheduled retry after a temporary SMTP answer
-        claimable |= Q(status=Status.DONE, retry_at__isnull=False)
-    rows = Verification.objects.filter(inquiry_id__in=ids)
-    rows.filter(claimable).update(status=Status.RUNNING, started_at=now)
-    # Ours are those marked at this very instant (another claim has its own).
-    found = dict(rows.values_list("inquiry_id", "started_at"))
-    mine = {pk for pk in ids if pk not in found or found[pk] == now}
-    for pk in sorted(set(ids) - mine):
-        log.info("verification.skip inquiry=%s reason=done or running", pk)
-    return mine
 
 
 # A finished check waits at most this long (seconds) for others of its batch to be stored
@@ -142,42 +135,60 @@ def _claim(ids: list[int], *, retry: bool) -> set[int]:
 STORE_WITHIN = 5.0
 
 
-def _checks_side_by_side(inquiries: list) -> Iterator[list[tuple]]:
+def _checks_side_by_side(inquiries: list, *, beat=None,
+                         limit: float | None = None) -> Iterator[list[tuple]]:
     """``checks_run`` of each inquiry, in threads of their own (the checks wait on the
     network, each bounded by the probe timeouts); yields groups of (inquiry, outcome) as
     they finish: those done within ``STORE_WITHIN`` of each other together, so that a
-    site that never answers holds up only its own inquiry's result."""
-    def run(inquiry):
-        return checks_run(email=inquiry.email, website=inquiry.website,
-                          company_name=inquiry.company_name,
-                          message=" ".join(filter(None, (inquiry.product, inquiry.message))))
+    site that never answers holds up only its own inquiry's result.
 
-    def run_in_thread(inquiry):
+    ``beat(pending_ids)`` is called at least every quarter lease while checks run (the
+    claim's heartbeat). Checks still running ``limit`` seconds after the start
+    are given up: yielded last with the outcome None (their threads are left to end).
+    """
+    def run(inquiry):
         try:
-            return run(inquiry)
+            return checks_run(email=inquiry.email, website=inquiry.website,
+                              company_name=inquiry.company_name,
+                              message=" ".join(filter(None, (inquiry.product, inquiry.message))))
         finally:
             # The checks read the database only when an admin changed a list; a
             # connection opened for that must not outlive its thread.
             connections.close_all()
 
-    if len(inquiries) == 1:
-        yield [(inquiries[0], run(inquiries[0]))]
-        return
-    with ThreadPoolExecutor(len(inquiries), thread_name_prefix="checks") as pool:
-        futures = {pool.submit(run_in_thread, inquiry): inquiry for inquiry in inquiries}
+    started = time.monotonic()
+    tick = min(STORE_WITHIN, lease_seconds() / 4)
+    pool = ThreadPoolExecutor(len(inquiries), thread_name_prefix="checks")
+    with lists_pinned():
+        # Every thread sees the admin's lists as this one read them, once.
+        keyword_matcher(), mail_lists(), fit_model()
+        context = contextvars.copy_context()
+    try:
+        futures = {pool.submit(context.copy().run, run, inquiry): inquiry
+                   for inquiry in inquiries}
         pending, finished, first_at = set(futures), [], 0.0
         while pending:
-            done, pending = wait(pending, timeout=STORE_WITHIN, return_when=FIRST_COMPLETED)
+            done, pending = wait(pending, timeout=tick, return_when=FIRST_COMPLETED)
             if done and not finished:
                 first_at = time.monotonic()
             finished += [(futures[future], future.result()) for future in done]
-            if finished and (not pending or time.monotonic() - first_at >= STORE_WITHIN):
+            over = limit is not None and time.monotonic() - started >= limit
+            if finished and (not pending or over
+                             or time.monotonic() - first_at >= STORE_WITHIN):
                 yield finished
                 finished = []
+            if pending and over:
+                yield [(futures[future], None) for future in pending]
+                return
+            if pending and beat is not None:
+                beat([futures[future].pk for future in pending])
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
-def _store(finished: list[tuple], *, retry: bool) -> dict[int, Verification]:
-    """Save the outcomes of ``finished`` (inquiry, outcome) pairs in one transaction."""
+def _store(finished: list[tuple], *, claim: Claim, retry: bool) -> dict[int, Verification]:
+    """Save the outcomes of ``finished`` (inquiry, outcome) pairs in one transaction,
+    those the run still owns (``claim``); an outcome None: the checks ran over the limit."""
     from leads.models import Inquiry
     from leads.services import companies_refresh, rows_update
 
@@ -192,11 +203,21 @@ def _store(finished: list[tuple], *, retry: bool) -> dict[int, Verification]:
         stored: dict[int, Verification] = {}
         for inquiry in inquiries:
             verification = locked.get(inquiry.pk)
+            if not claim.own(verification):
+                log.warning("verification.skip inquiry=%s reason=claim lost", inquiry.pk)
+                continue
             if verification is None:
                 if inquiry.pk not in alive:
                     continue  # deleted while its checks ran
                 verification = Verification(inquiry_id=inquiry.pk)
             outcome = outcomes[inquiry.pk]
+            verification.lease_until = None
+            if outcome is None:
+                verification.status = Verification.Status.FAILED
+                verification.error = (f"the checks ran over "
+                                      f"{settings.LEADQUAL_CHECKS_LIMIT_SECONDS:.0f} s")
+                stored[inquiry.pk] = verification
+                continue
             verification.attempts = (verification.attempts if retry else 0) + 1
             verification.runs += 1
             outcome.apply(verification)
@@ -241,11 +262,12 @@ def stale_claim(queryset, *, older_than: timedelta, limit: int = 5000) -> list[i
 
 
 def verifications_claim_stale(*, older_than: timedelta, limit: int = 5000) -> list[int]:
-    """Inquiries whose checks were requested long ago and never finished."""
-    return stale_claim(
-        Verification.objects.filter(
-            status__in=[Verification.Status.PENDING, Verification.Status.RUNNING]),
-        older_than=older_than, limit=limit)
+    """Inquiries to send again: those whose run died (its lease ran out, given back as
+    pending) and those pending since longer than ``older_than`` (their message lost)."""
+    dead = leases_expired(limit=limit)
+    return dead + stale_claim(
+        Verification.objects.filter(status=Verification.Status.PENDING).exclude(
+            inquiry_id__in=dead), older_than=older_than, limit=max(0, limit - len(dead)))
 
 
 # What a rescoring reads besides the inquiry's texts, and what it may change.
@@ -323,7 +345,6 @@ def _rescore_batch(ids: list[int]) -> int:
     from types import SimpleNamespace
 
     from leads.services import companies_refresh, rows_update
-    from verification.lists import lists_pinned
 
     # Plain rows, not model instances: building 100,000 of those costs seconds, and
     # rescore() only reads and sets attributes. Those that changed become instances.
