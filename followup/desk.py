@@ -187,7 +187,9 @@ def company_detail(request, pk: int):
         "vacation_form": VacationForm(),
         "calendar_form": BuyerCalendarForm(initial={
             "time_zone": company.time_zone if company.time_zone_source.startswith("explicit")
-            else "", "subdivision": company.subdivision,
+            else "",
+            "subdivision": company.subdivision if company.subdivision_source == "explicit"
+            else "",
             "business_hours": company.business_hours}),
         "channels": channels,
         "suggestions": suggested_channels(company.country, {c.kind for c in channels}),

@@ -311,7 +311,9 @@ class BuyerCalendarForm(PageForm):
     """The buyer's zone (blank = from phone or country), state and business hours."""
 
     time_zone = forms.ChoiceField(label=_("Time zone"), required=False, widget=ZoneSelect)
-    subdivision = forms.CharField(label=_("State / province"), required=False, max_length=10)
+    subdivision = forms.CharField(
+        label=_("State / province"), required=False, max_length=10,
+        help_text=_("ISO code, e.g. BY; blank: from the area code of their phone number."))
     business_hours = BusinessHoursField(label=_("Business hours"))
 
     def __init__(self, *args, **kwargs):

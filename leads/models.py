@@ -5,6 +5,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leads.regions import subdivision_name
 from leads.timezones import BuyerZone, zone_for_country
 
 
@@ -180,6 +181,8 @@ class Company(models.Model):
         help_text=_("ISO 3166-2 code without the country, e.g. CA for California: its "
                     "holidays count too."),
     )
+    # Where the state came from: "explicit" (a rep), "phone:+49 89" (the area code).
+    subdivision_source = models.CharField(_("state from"), max_length=40, blank=True)
     business_hours = models.CharField(
         _("business hours"), max_length=11, blank=True,
         help_text=_("The buyer's window, local time, e.g. 08:00-16:00; empty = the default."),
@@ -245,6 +248,18 @@ class Company(models.Model):
         if self.time_zone:
             return BuyerZone.from_stored(self.time_zone, self.time_zone_source)
         return zone_for_country(self.country)
+
+    def subdivision_described(self) -> str:
+        """The buyer's state and where it came from: "Bavaria (BY), from +49 89"."""
+        from django.utils.translation import gettext as _
+
+        if not self.subdivision:
+            return ""
+        state = f"{subdivision_name(self.country, self.subdivision)} ({self.subdivision})"
+        source, _sep, detail = self.subdivision_source.partition(":")
+        if source == "phone":
+            return _("%(state)s, from %(prefix)s") % {"state": state, "prefix": detail}
+        return _("%(state)s, set by hand") % {"state": state}
 
     @property
     def awaiting_reply(self) -> bool:

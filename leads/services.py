@@ -32,6 +32,7 @@ from leads.models import (
     Segment,
     TeamSettings,
 )
+from leads.regions import buyer_region
 from leads.timezones import buyer_zone
 
 log = logging.getLogger(__name__)
@@ -260,7 +261,9 @@ class _Intake:
             country=row.country, text=f"{row.product} {row.message}",
             contacts=[v for v in (row.email, row.phone, row.whatsapp) if v],
         )
-        zone = buyer_zone(phones=[row.phone, row.whatsapp], country=row.country)
+        phones = [row.phone, row.whatsapp]
+        region = buyer_region(phones, row.country)
+        zone = buyer_zone(phones=phones, country=row.country)
         company = Company(
             name=_company_name(row),
             domain=row.email_domain if keys and keys[-1].startswith("domain:") else "",
@@ -272,6 +275,8 @@ class _Intake:
             assigned_note=decision.note[:255],
             time_zone=zone.key,
             time_zone_source=zone.stored,
+            subdivision=region.code if region else "",
+            subdivision_source=f"phone:{region.prefix}" if region else "",
         )
         self.new.append((company, decision, row.company_key if keys else None))
         return company
@@ -653,16 +658,21 @@ def company_verify_again(*, company: Company, user=None) -> int:
 @transaction.atomic
 def company_set_calendar(*, company: Company, time_zone: str, subdivision: str,
                          business_hours: str, user=None) -> Company:
-    """The buyer's explicit zone (blank: from phone or country), state and hours."""
+    """The buyer's explicit zone and state (blank: from their phone numbers, else the
+    country's) and hours. A state the rep gives wins over the one of the area code."""
     company = Company.objects.select_for_update().get(pk=company.pk)
     phones = list(company.channels.filter(kind__in=[ChannelKind.PHONE, ChannelKind.WHATSAPP])
                   .values_list("value", flat=True))
-    zone = buyer_zone(explicit=time_zone, phones=phones, country=company.country)
-    company.time_zone, company.time_zone_source = zone.key, zone.stored
     company.subdivision = subdivision.strip().upper()
+    company.subdivision_source = "explicit" if company.subdivision else ""
+    if not company.subdivision and (region := buyer_region(phones, company.country)):
+        company.subdivision, company.subdivision_source = region.code, f"phone:{region.prefix}"
+    zone = buyer_zone(explicit=time_zone, phones=phones, country=company.country,
+                      subdivision=company.subdivision)
+    company.time_zone, company.time_zone_source = zone.key, zone.stored
     company.business_hours = business_hours
     company.save(update_fields=["time_zone", "time_zone_source", "subdivision",
-                                "business_hours", "updated_at"])
+                                "subdivision_source", "business_hours", "updated_at"])
     Activity.objects.create(
         company=company, kind=Activity.Kind.NOTE, author=user,
         body=f"Buyer's calendar: {zone.key or 'unknown zone'}"

@@ -1,7 +1,9 @@
 """The buyer's time zone, and where it came from.
 
 Order of trust: an explicit value a rep entered > the phone number
-(phonenumbers knows the zones of a number's area) > the country's only zone >
+(phonenumbers knows the zones of a number's area; where it gives two, as for
+Newfoundland's 709, the zone of the number's own state or province decides) > the
+main zone of the buyer's state or province > the country's only zone >
 the country's most populous zone (``MOST_POPULOUS`` below, the zone of the
 largest business centre; documented so reps know why a US buyer defaults to
 New York). Zones per country come from CLDR through Babel.
@@ -15,7 +17,9 @@ import phonenumbers
 from babel.core import get_global
 from phonenumbers import timezone as phone_timezone
 
-EXPLICIT, PHONE, COUNTRY, POPULOUS = "explicit", "phone", "country", "populous"
+from leads.regions import main_zone, region_for_phone
+
+EXPLICIT, PHONE, STATE, COUNTRY, POPULOUS = "explicit", "phone", "state", "country", "populous"
 
 # Countries spanning several zones: the zone where most of their businesses are.
 MOST_POPULOUS = {
@@ -62,6 +66,8 @@ class BuyerZone:
             return _("set by hand")
         if self.source == PHONE:
             return _("from phone %(number)s") % {"number": self.detail}
+        if self.source == STATE:
+            return _("main zone of %(state)s") % {"state": self.detail}
         if self.source == COUNTRY:
             return _("the only zone of %(country)s") % {"country": self.detail}
         if self.source == POPULOUS:
@@ -90,8 +96,9 @@ def zone_for_country(country: str) -> BuyerZone:
     return BuyerZone(zone, POPULOUS if zone else "", country.upper() if zone else "")
 
 
-def zone_for_phone(phone: str, country: str = "") -> BuyerZone | None:
-    """The zone of a phone number when the number pins it to one zone."""
+def zone_for_phone(phone: str, country: str = "", subdivision: str = "") -> BuyerZone | None:
+    """The zone of a phone number when the number pins it to one zone; of two or more,
+    the main zone of the number's state (its area code) or of ``subdivision``."""
     try:
         number = phonenumbers.parse(phone, (country or "").upper() or None)
     except phonenumbers.NumberParseException:
@@ -99,6 +106,13 @@ def zone_for_phone(phone: str, country: str = "") -> BuyerZone | None:
     if not phonenumbers.is_valid_number(number):
         return None
     zones = [z for z in phone_timezone.time_zones_for_number(number) if z != "Etc/Unknown"]
+    if len(zones) > 1:
+        region = region_for_phone(phone, country)
+        home = phonenumbers.region_code_for_number(number)
+        for code in (region.code if region else "", subdivision):
+            if code and main_zone(home, code) in zones:
+                zones = [main_zone(home, code)]
+                break
     if len(zones) != 1 or not (zone := _zone(zones[0])):
         return None
     shown = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
@@ -106,10 +120,12 @@ def zone_for_phone(phone: str, country: str = "") -> BuyerZone | None:
 
 
 def buyer_zone(*, explicit: str = "", phones: list[str] | tuple[str, ...] = (),
-               country: str = "") -> BuyerZone:
+               country: str = "", subdivision: str = "") -> BuyerZone:
     if explicit and (zone := _zone(explicit)):
         return BuyerZone(zone, EXPLICIT)
     for phone in phones:
-        if phone and (found := zone_for_phone(phone, country)):
+        if phone and (found := zone_for_phone(phone, country, subdivision)):
             return found
+    if country and subdivision and (zone := _zone(main_zone(country, subdivision))):
+        return BuyerZone(zone, STATE, f"{country.upper()}-{subdivision.upper()}")
     return zone_for_country(country)

@@ -136,6 +136,7 @@ def test_next_followup_command_prints_json(capsys):
     assert result == {
         "send_at_utc": "2026-11-29T06:00:00Z", "local": "2026-11-29T09:00:00+03:00",
         "timezone": "Asia/Riyadh", "timezone_source": "country",
+        "subdivision": "", "subdivision_source": "",
         "skipped": [{"date": "2026-11-26", "reason": "after business hours (17:00)"},
                     {"date": "2026-11-27", "reason": "weekend (Friday)"},
                     {"date": "2026-11-28", "reason": "weekend (Saturday)"}],

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from followup.calendar import Calendar, overrides_by_country
 from leads.countries import parse_country
+from leads.regions import region_for_phone, subdivision_name
 from leads.timezones import buyer_zone
 
 
@@ -20,7 +21,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--country", required=True, help="ISO code or name, e.g. SA")
         parser.add_argument("--phone", default="", help="the buyer's number: pins the zone")
-        parser.add_argument("--subdivision", default="", help="state or province, e.g. CA")
+        parser.add_argument("--subdivision", default="",
+                            help="state or province, e.g. CA; default: from --phone's area code")
         parser.add_argument("--timezone", default="", help="an explicit IANA zone")
         parser.add_argument("--after", default="",
                             help="ISO-8601; without an offset, the team's time zone "
@@ -32,11 +34,15 @@ class Command(BaseCommand):
         code = parse_country(country)
         if code is None:
             raise CommandError(f"unknown country {country!r}")
-        zone = buyer_zone(explicit=timezone, phones=[phone] if phone else [], country=code)
+        state, state_source = subdivision.strip().upper(), "explicit" if subdivision else ""
+        if not state and (region := region_for_phone(phone, code)) and region.country == code:
+            state, state_source = region.code, f"phone:{region.prefix}"
+        zone = buyer_zone(explicit=timezone, phones=[phone] if phone else [], country=code,
+                          subdivision=state)
         if zone.zone is None:
             raise CommandError(f"no time zone is known for {code}")
         start = self._after(after)
-        calendar = Calendar(country=code, zone=zone.zone, subdivision=subdivision.upper(),
+        calendar = Calendar(country=code, zone=zone.zone, subdivision=state,
                             overrides=overrides_by_country([code]).get(code, {}))
         moment = calendar.next_moment(start)
         result = {
@@ -44,6 +50,8 @@ class Command(BaseCommand):
             "local": moment.at.isoformat(),
             "timezone": zone.key,
             "timezone_source": zone.source,
+            "subdivision": state,
+            "subdivision_source": state_source,
             "skipped": [{"date": off.day.isoformat(), "reason": off.reason}
                         for off in moment.skipped],
         }
@@ -52,6 +60,9 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{moment.at:%A %Y-%m-%d %H:%M} {zone.key} ({zone.describe()})")
         self.stdout.write(f"= {moment.utc:%Y-%m-%d %H:%M} UTC")
+        if state:
+            source = state_source.partition(":")[2] or "given"
+            self.stdout.write(f"state: {subdivision_name(code, state)} ({state}), from {source}")
         for off in moment.skipped:
             self.stdout.write(f"  skipped {off.day:%a %Y-%m-%d}: {off.reason}")
 
