@@ -83,17 +83,19 @@ def parse_mail(raw: bytes, *, today: date | None = None) -> ParsedMail:
     if not raw or not raw.strip():
         raise MailUnreadable("the message is empty")
     message = read_message(raw)
+    unreadable = ""
     try:
         from_name, from_address = _sender(message)
     except (ValueError, IndexError, TypeError) as exc:
-        raise MailUnreadable(f"the From header cannot be read: {exc}") from exc
+        from_name, from_address = "", ""
+        unreadable = f"the From header cannot be read: {exc}"
     if not from_address and (message.get_content_type() == "multipart/report"
                              or str(message.get("Return-Path", "")).strip() == "<>"
-                             or message.get("Auto-Submitted") or automatic_mail.BOUNCE_SUBJECT
+                             or message.get("Auto-Submitted") or automatic_mail.NOTICE_SUBJECT
                              .search(_header(message, "Subject"))):
-        from_address = "mailer-daemon"  # a delivery report may come from nobody
+        from_address = "mailer-daemon"  # a delivery report may come from nobody (or garble it)
     if not from_address:
-        raise MailUnreadable("the message has no sender address (From)")
+        raise MailUnreadable(unreadable or "the message has no sender address (From)")
     subject = _header(message, "Subject")
     sent_at = _date(message)
     text = message_text(message)
