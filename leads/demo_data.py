@@ -7,6 +7,10 @@ through the same import path as a real file.
 import random
 from datetime import datetime, timedelta
 
+import phonenumbers
+
+from leads.countries import parse_country
+
 # country as people write it, calling code, domain suffix, first names, last names
 COUNTRIES = [
     ("USA", "+1", "com", ["Mike", "Sarah", "David", "Jennifer"], ["Johnson", "Miller", "Davis"]),
@@ -151,8 +155,26 @@ def _slug(text: str) -> str:
     return "-".join(keep.split())[:30] or "company"
 
 
-def _phone(rng: random.Random, code: str) -> str:
-    return f"{code} {rng.randint(10, 99)} {rng.randint(1000, 9999)} {rng.randint(100, 999)}"
+def _phone(rng: random.Random, code: str, country: str, *, mobile: bool = False) -> str:
+    """A valid number of the country (a landline in an area of the country, or a mobile),
+    drawn from the same three draws of ``rng`` as ever, so the rest of the demo stays."""
+    draws = (rng.randint(10, 99), rng.randint(1000, 9999), rng.randint(100, 999))
+    own = random.Random(f"{country}:{draws}")
+    region = parse_country(country) or ""
+    kind = (phonenumbers.PhoneNumberType.MOBILE if mobile or not draws[0] % 3
+            else phonenumbers.PhoneNumberType.FIXED_LINE)
+    example = phonenumbers.example_number_for_type(region, kind) if region else None
+    if example is not None:
+        national = str(example.national_number)
+        keep = max(1, len(national) // 3)  # the example's area: a real prefix
+        for _ in range(50):
+            digits = national[:keep] + "".join(str(own.randint(0, 9))
+                                               for _ in range(len(national) - keep))
+            number = phonenumbers.parse(f"+{example.country_code}{digits}")
+            if phonenumbers.is_valid_number(number):
+                return phonenumbers.format_number(
+                    number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return f"{code} {draws[0]} {draws[1]} {draws[2]}"
 
 
 def demo_rows(*, now: datetime, seed: int = 7) -> list[dict[str, str]]:
@@ -188,8 +210,9 @@ def demo_rows(*, now: datetime, seed: int = 7) -> list[dict[str, str]]:
                 FOREIGN.get(country, "") if rng.random() < 0.5 else "",
             ]).strip()
             rows.append(_row(rng, now, next(serial), country=country, person=person,
-                             company=company, email=email, phone=_phone(rng, code),
-                             whatsapp=_phone(rng, code) if rng.random() < 0.3 else "",
+                             company=company, email=email, phone=_phone(rng, code, country),
+                             whatsapp=(_phone(rng, code, country, mobile=True)
+                                       if rng.random() < 0.3 else ""),
                              website="" if free else f"https://www.{domain}",
                              product=rng.choice(products), message=message, visit=visit,
                              truth=industry))
@@ -203,7 +226,7 @@ def demo_rows(*, now: datetime, seed: int = 7) -> list[dict[str, str]]:
                          message=rng.choice(FAKE_MESSAGES), visit=0, truth="fake"))
     for index in range(3):  # no email, reachable by phone / WhatsApp only
         country, code, tld, firsts, lasts = COUNTRIES[index * 5]
-        number = _phone(rng, code)
+        number = _phone(rng, code, country, mobile=True)
         rows.append(_row(rng, now, next(serial), country=country,
                          person=f"{rng.choice(firsts)} {rng.choice(lasts)}",
                          company=f"{rng.choice(lasts)} Pool Services", email="", phone=number,
