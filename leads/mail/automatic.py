@@ -80,7 +80,7 @@ STATUS = re.compile(r"(?<![\d.])([245])\.(\d{1,3})\.(\d{1,3})(?![\d.])")
 SMTP_CODE = re.compile(r"(?<![\d.])(5[0-5]\d|4[2-5]\d)(?![\d.])[ ,:;-]")
 # What the servers' words imply when they give no enhanced status code (RFC 3463).
 IMPLIED = [
-    (re.compile(r"quota|mailbox (is )?full|over ?quota|storage|insufficient space|容量|"
+    (re.compile(r"quota|mailbox (is )?full|over ?quota|storage|insufficient space|disk space|容量|"
                 r"空间不足|已满|переполнен", re.I), "5.2.2"),
     (re.compile(r"too (large|big)|size limit|exceeds? (the )?(maximum|size|limit)|"
                 r"message size|过大|超过.{0,6}大小", re.I), "5.3.4"),
@@ -111,8 +111,11 @@ class Failure:
 
     @property
     def permanent(self) -> bool:
+        """A failure that condemns the address: 5.x.x, but not a full mailbox or a message
+        too large, by its code or by the server's own words beside a vaguer code
+        ("5.0.0 … Mailbox size limit", "5.7.0 … exceeded its disk space")."""
         return self.action == "failed" and self.status.startswith("5") and not any(
-            self.status.startswith(s) for s in SOFT_STATUSES)
+            code.startswith(SOFT_STATUSES) for code in (self.status, _implied(self.diagnostic)))
 
 
 @dataclass(frozen=True)
