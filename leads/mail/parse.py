@@ -41,9 +41,35 @@ GENERIC_CCTLDS = {"io", "co", "me", "tv", "ai", "cc", "ws", "fm", "to", "ly", "g
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def safe_text(text: str) -> str:
-    """Without control characters: PostgreSQL refuses NUL in text, and nobody wrote them."""
+_RAW_BYTES = re.compile("[\udc80-\udcff]")  # 8-bit bytes a header carried undecoded
+
+
+def safe_text(text: str, charset: str = "") -> str:
+    """Storable text: raw 8-bit bytes that a header carried without an encoding (the
+    parser keeps them as surrogate escapes, which no database stores) read as UTF-8 when
+    they are, else in ``charset`` (the message's own), else as Windows-1252; without
+    control characters (PostgreSQL refuses NUL in text, and nobody wrote them)."""
+    if _RAW_BYTES.search(text):
+        raw = text.encode("utf-8", "surrogateescape")
+        for encoding in ("utf-8", charset):
+            try:
+                text = raw.decode(encoding) if encoding else text
+                break
+            except (UnicodeDecodeError, LookupError):
+                continue
+        if _RAW_BYTES.search(text):
+            text = raw.decode("cp1252", "replace")
     return _CONTROL.sub("", text)
+
+
+def charset_of(message: EmailMessage) -> str:
+    """The charset the sender's client writes in (its first text part's), for header
+    bytes it sent without saying."""
+    for part in message.walk():
+        charset = part.get_content_charset()
+        if part.get_content_maintype() == "text" and charset not in (None, "us-ascii"):
+            return charset
+    return ""
 
 
 class MailUnreadable(ValueError):
@@ -134,26 +160,28 @@ def parse_mail(raw: bytes, *, today: date | None = None) -> ParsedMail:
 
 
 def _header(message: EmailMessage, name: str) -> str:
+    raw = str(next((v for k, v in message.raw_items() if k.lower() == name.lower()), ""))
     try:
         value = str(message.get(name) or "")
     except (ValueError, IndexError, TypeError, AttributeError):
-        # A header the policy cannot parse: its raw text, as the sender wrote it.
-        raw = next((v for k, v in message.raw_items() if k.lower() == name.lower()), "")
-        value = str(raw)
-    return safe_text(" ".join(value.split()))
+        value = raw  # a header the policy cannot parse: its raw text, as the sender wrote it
+    if _RAW_BYTES.search(raw) and "=?" not in raw:
+        value = raw  # 8-bit bytes without an encoding: read them, not their replacement
+    return safe_text(" ".join(value.split()), charset_of(message))
 
 
 def _sender(message: EmailMessage) -> tuple[str, str]:
     header = message.get("From")
     if header is None:
         return "", ""
+    charset = charset_of(message)
     addresses: tuple[Address, ...] = getattr(header, "addresses", ())
     if addresses:
         first = addresses[0]
-        return (safe_text(first.display_name.strip().strip('"')),
-                safe_text(first.addr_spec.lower().strip("<>")))
+        return (safe_text(first.display_name.strip().strip('"'), charset),
+                safe_text(first.addr_spec.lower().strip("<>"), charset))
     name, address = getaddresses([str(header)])[0]
-    return safe_text(name.strip()), safe_text(address.lower())
+    return safe_text(name.strip(), charset), safe_text(address.lower(), charset)
 
 
 def _date(message: EmailMessage) -> datetime | None:

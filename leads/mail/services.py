@@ -119,6 +119,11 @@ def _failed(raw: bytes, *, reason: str, mailbox, user, source: str) -> tuple[Mai
     return record, created
 
 
+def _raw_header_bytes(raw: bytes) -> bool:
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    return any(byte > 127 for byte in head)
+
+
 def _act(parsed: ParsedMail, *, raw: bytes, message_id: str, mailbox, user,
          source: str) -> MailMessage:
     record = MailMessage(
@@ -128,6 +133,9 @@ def _act(parsed: ParsedMail, *, raw: bytes, message_id: str, mailbox, user,
         from_name=parsed.from_name[:255], to_addresses=", ".join(parsed.to)[:2000],
         subject=parsed.subject[:500], sent_at=parsed.sent_at, body=parsed.text[:20_000],
         attachments=list(parsed.attachments),
+        # Headers with 8-bit bytes and no encoding were read by a guess: the message as
+        # it came is kept beside what was read from it.
+        raw=raw if _raw_header_bytes(raw) else b"",
     )
     if _from_us(parsed.from_address, mailbox):
         record.outcome = MailMessage.Outcome.IGNORED

@@ -445,3 +445,27 @@ def test_a_bounce_for_an_address_that_is_no_contact_of_ours_is_kept_and_ignored(
     record = MailMessage.objects.get(direction="in")
     assert "no contact of ours" in record.reason and record.automatic_kind == "bounce_hard"
     assert not Inquiry.objects.exists()
+
+
+@pytest.mark.parametrize(("raw", "name", "subject"), [
+    # Raw Latin-1 bytes in the headers, the body says ISO-8859-1.
+    (b"From: Jos\xe9 P\xe9rez <jose@acuicola.example>\r\nSubject: Cotizaci\xf3n l\xe1mparas UV"
+     b"\r\nMessage-ID: <raw-latin1@acuicola.example>\r\n"
+     b"Content-Type: text/plain; charset=iso-8859-1\r\n\r\nNecesitamos 40 l\xe1mparas UV.\r\n",
+     "José Pérez", "Cotización lámparas UV"),
+    # Raw GBK bytes in the headers, the body says GBK.
+    ("From: 王经理 <wang@shuichuli.example>\r\nSubject: 紫外线灯 询价\r\n"
+     "Message-ID: <raw-gbk@shuichuli.example>\r\nContent-Type: text/plain; charset=gbk\r\n\r\n"
+     "请报价 40 支紫外线灯管。\r\n".encode("gbk"), "王经理", "紫外线灯 询价"),
+    # Bytes that are nothing at all: kept, with what can be read.
+    (b"From: J\xff\xfe <jo@pond.example>\r\nSubject: UV \xff lamp\r\n"
+     b"Message-ID: <raw-junk@pond.example>\r\n\r\nPrice for 40 UV sterilizers?\r\n",
+     "Jÿþ", "UV ÿ lamp"),
+])
+def test_headers_with_undecoded_bytes_are_read_and_stored(raw, name, subject):
+    record, created = mail_ingest(raw=raw, source="upload")
+    assert created and record.outcome == "inquiry", record.reason
+    assert (record.from_name, record.subject) == (name, subject)
+    inquiry = Inquiry.objects.get()
+    assert inquiry.buyer_name == name
+    assert bytes(MailMessage.objects.get().raw) == raw  # the message as it came, kept
