@@ -256,6 +256,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# The sweeper and the work it sends again have a queue of their own, which every worker
+# reads beside the default one: behind an import's backlog of thousands of checks, a
+# dead worker's work is still taken over within a minute or two.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "sweep": {}}
+CELERY_TASK_ROUTES = {"verification.tasks.requeue_stale": {"queue": "sweep"}}
 CELERY_BEAT_SCHEDULE = {
     "verification-requeue-stale": {
         "task": "verification.tasks.requeue_stale",

@@ -44,8 +44,9 @@ EMAILS = ["anna@klarwasser.de", "jonas@klarwasser.de", "nobody@klarwasser.de",
           "info@acme-aqua.com", "x@catchall.example"]
 # Short timeouts so that the test sees recovery within a minute; production keeps an
 # hour of visibility and half an hour before a sweep (config/settings.py).
-# The task limit (1 s) is shorter than the slowest run here (each test checks): a live
-# run is known by its lease, never by its age.
+# The task limit (1 s) is shorter than the slowest run of the kill test (it checks; the
+# batches slower than the limit have a test of their own): a live run is known by its
+# lease, never by its age.
 FAST_RECOVERY = {"LEADQUAL_VISIBILITY_TIMEOUT": "20", "LEADQUAL_TASK_TIME_LIMIT": "1",
                  "LEADQUAL_STALE_AFTER_SECONDS": "6", "LEADQUAL_SWEEP_SECONDS": "3",
                  "LEADQUAL_CLAIM_LEASE_SECONDS": "4"}
@@ -222,7 +223,6 @@ def test_inquiries_arriving_while_redis_is_down_are_stored_then_verified(
         except subprocess.TimeoutExpired:
             stack.kill()
     assert not Verification.objects.exclude(status=Verification.Status.DONE).exists()
-    assert _slowest() > 1  # runs outlived the task time limit
     # Hundreds of sweeps sent duplicates; each inquiry's checks still completed once.
     assert Counter(Verification.objects.values_list("runs", flat=True)) == {1: BATCH}
     output = log.read_text()

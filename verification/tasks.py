@@ -60,7 +60,7 @@ def requeue_stale(seconds: int | None = None) -> int:
     older_than = timedelta(seconds=seconds or settings.LEADQUAL_STALE_AFTER_SECONDS)
     ids = services.verifications_claim_stale(older_than=older_than)
     for batch in services.batches(ids):
-        verify_batch.delay(batch)
+        verify_batch.apply_async((batch,), queue="sweep")  # not behind a backlog
     for run_id in rescore_runs_claim_stale(older_than=older_than):
         rescore_all.delay(run_id)
     if ids:
