@@ -18,6 +18,9 @@ first, each run on a database and a Redis server of its own:
    than many batches (a silent host waits out the 5 s probe timeout): a live run must
    never be taken for dead.
 
+Like production's supervisors (docker-compose, ``run_stack``), the bench starts a worker
+again when it exits (Celery's worker exits when Redis vanishes under it) and says so.
+
 Per run: lost (an inquiry without a completed run at the end), duplicated (more
 completed runs than attempts: checks stored twice), stuck (not done after
 ``--give-up`` seconds), results that differ from the run without faults, and for the
@@ -128,7 +131,7 @@ def main() -> None:
         "LEADQUAL_SMTP_FROM": "verify@leadqual.test",
         "LEADQUAL_CLAIM_LEASE_SECONDS": str(args.lease),
         "LEADQUAL_SWEEP_SECONDS": str(args.sweep),
-        "LEADQUAL_STALE_AFTER_SECONDS": "20",
+        "LEADQUAL_STALE_AFTER_SECONDS": "60",  # longer than a run without faults
         "PYTHONUNBUFFERED": "1",
     })
     import django
@@ -203,7 +206,7 @@ def _run(args, scenario: str, redis: Redis, var: Path, sandbox_env: dict) -> Res
     total = len(rows)
     fault_at = total // 3
     faulted = scenario in ("no fault", "slower than the limit")
-    killed_at, held = None, {}
+    killed_at, held, restarts = None, {}, 0
     done = 0
     try:
         while time.monotonic() - started < args.give_up:
@@ -211,6 +214,11 @@ def _run(args, scenario: str, redis: Redis, var: Path, sandbox_env: dict) -> Res
             print(f"\r  verified {done}/{total}", end="", flush=True)
             if done >= total:
                 break
+            for number, worker in enumerate(workers):
+                if worker.poll() is not None:  # died (Celery exits when Redis vanishes):
+                    workers[number] = start(number + 10, *(("--beat",) if number == 0
+                                                           else ()))  # as supervisors do
+                    restarts += 1
             if not faulted and done >= fault_at:
                 faulted = True
                 if scenario == "worker killed":
@@ -231,6 +239,8 @@ def _run(args, scenario: str, redis: Redis, var: Path, sandbox_env: dict) -> Res
             time.sleep(0.25)
         print(flush=True)
         result.seconds = time.monotonic() - started
+        if restarts:
+            result.note += f"; {restarts} worker(s) restarted"
     finally:
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
