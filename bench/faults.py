@@ -35,7 +35,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -48,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.verify_bulk import _check_services, _recreate_database, plan  # noqa: E402
+from tests.processes import RedisServer  # noqa: E402
 
 SCENARIOS = ("no fault", "worker killed", "broker down", "slower than the limit")
 
@@ -64,39 +64,6 @@ class Result:
     takeover: list[float] = field(default_factory=list)  # seconds after the kill
     early: int = 0  # taken over while the dead run's lease still held
     note: str = ""
-
-
-class Redis:
-    """A redis-server of the bench's own on a spare port (no persistence: a restart
-    empties it, like a crash)."""
-
-    def __init__(self, directory: Path):
-        self.directory = directory
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> "Redis":
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.process = subprocess.Popen(
-            [shutil.which("redis-server") or "redis-server", "--port", str(self.port),
-             "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory)], stdout=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return self
-            except OSError:
-                time.sleep(0.05)
-        raise SystemExit("redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
 
 
 def main() -> None:
@@ -121,7 +88,7 @@ def main() -> None:
         sys.exit("redis-server is not on the PATH")
 
     var = Path(tempfile.mkdtemp(prefix="leadqual-faults-"))
-    redis = Redis(var / "redis").start()
+    redis = RedisServer(var / "redis").start()
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "false",
         "SECRET_KEY": f"bench-{random.getrandbits(128):032x}",
@@ -170,7 +137,7 @@ def _sandbox(args, var: Path):
         sandbox.wait(timeout=30)
 
 
-def _run(args, scenario: str, redis: Redis, var: Path, sandbox_env: dict) -> Result:
+def _run(args, scenario: str, redis: RedisServer, var: Path, sandbox_env: dict) -> Result:
     import redis as redis_client
     from django.core.management import call_command
     from django.db import connections

@@ -35,6 +35,11 @@ class Region:
     prefix: str  # the area code as dialled from abroad ("+49 89")
     number: str = field(default="", compare=False, repr=False)  # E.164
 
+    @property
+    def stored(self) -> str:
+        """How the source is kept on the company ("phone:+49 89")."""
+        return f"phone:{self.prefix}"
+
     def describe(self) -> str:
         """Why a rep sees this state: "Bavaria, from +49 89"."""
         return f"{self.name}, from {self.prefix}"

@@ -276,7 +276,7 @@ class _Intake:
             time_zone=zone.key,
             time_zone_source=zone.stored,
             subdivision=region.code if region else "",
-            subdivision_source=f"phone:{region.prefix}" if region else "",
+            subdivision_source=region.stored if region else "",
         )
         self.new.append((company, decision, row.company_key if keys else None))
         return company
@@ -666,7 +666,7 @@ def company_set_calendar(*, company: Company, time_zone: str, subdivision: str,
     company.subdivision = subdivision.strip().upper()
     company.subdivision_source = "explicit" if company.subdivision else ""
     if not company.subdivision and (region := buyer_region(phones, company.country)):
-        company.subdivision, company.subdivision_source = region.code, f"phone:{region.prefix}"
+        company.subdivision, company.subdivision_source = region.code, region.stored
     zone = buyer_zone(explicit=time_zone, phones=phones, country=company.country,
                       subdivision=company.subdivision)
     company.time_zone, company.time_zone_source = zone.key, zone.stored

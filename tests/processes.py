@@ -10,12 +10,11 @@ import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from config.celery_app import worker_command
 
-ROOT = Path(settings.BASE_DIR)
+ROOT = Path(__file__).resolve().parent.parent  # no settings read at import: bench/ uses it
 
 
 def database_url() -> str:

@@ -164,7 +164,7 @@ def classify(message: EmailMessage, text: str, *, auto=None, platform: str = "em
     null_sender = "Return-Path" in message and (
         not return_path or bool(DAEMONS.match(return_path.partition("@")[0])))
     forwarded = bool(FORWARDED.match(subject))
-    notice_subject = bool(BOUNCE_SUBJECT.search(subject) or DELAY_SUBJECT.search(subject))
+    notice_subject = bool(NOTICE_SUBJECT.search(subject))
     # A null sender is for delivery reports only (RFC 5321 4.5.5): one that returns a copy
     # of a message and speaks of a failure is a bounce whatever its subject says.
     report_text = _all_text(message, quoted=False)[:3000]

@@ -39,8 +39,6 @@ GENERIC_CCTLDS = {"io", "co", "me", "tv", "ai", "cc", "ws", "fm", "to", "ly", "g
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 _RAW_BYTES = re.compile("[\udc80-\udcff]")  # 8-bit bytes a header carried undecoded
 
 
@@ -50,21 +48,24 @@ def safe_text(text: str, charset: str = "") -> str:
     they are, else in ``charset`` (the message's own), else as Windows-1252; without
     control characters (PostgreSQL refuses NUL in text, and nobody wrote them)."""
     if _RAW_BYTES.search(text):
-        raw = text.encode("utf-8", "surrogateescape")
-        for encoding in ("utf-8", charset):
-            try:
-                text = raw.decode(encoding) if encoding else text
-                break
-            except (UnicodeDecodeError, LookupError):
-                continue
-        if _RAW_BYTES.search(text):
-            text = raw.decode("cp1252", "replace")
+        text = _decoded(text.encode("utf-8", "surrogateescape"), charset)
     return _CONTROL.sub("", text)
 
 
-def charset_of(message: EmailMessage) -> str:
-    """The charset the sender's client writes in (its first text part's), for header
-    bytes it sent without saying."""
+def _decoded(raw: bytes, charset: str) -> str:
+    for encoding in filter(None, ("utf-8", charset)):
+        try:
+            return raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return raw.decode("cp1252", "replace")
+
+
+def _hint(message: EmailMessage, text: str) -> str:
+    """For ``text`` with undecoded bytes: the charset the sender's client writes in (its
+    first text part's); "" otherwise (no walk through the message for clean headers)."""
+    if not _RAW_BYTES.search(text):
+        return ""
     for part in message.walk():
         charset = part.get_content_charset()
         if part.get_content_maintype() == "text" and charset not in (None, "us-ascii"):
@@ -167,21 +168,20 @@ def _header(message: EmailMessage, name: str) -> str:
         value = raw  # a header the policy cannot parse: its raw text, as the sender wrote it
     if _RAW_BYTES.search(raw) and "=?" not in raw:
         value = raw  # 8-bit bytes without an encoding: read them, not their replacement
-    return safe_text(" ".join(value.split()), charset_of(message))
+    return safe_text(" ".join(value.split()), _hint(message, value))
 
 
 def _sender(message: EmailMessage) -> tuple[str, str]:
     header = message.get("From")
     if header is None:
         return "", ""
-    charset = charset_of(message)
     addresses: tuple[Address, ...] = getattr(header, "addresses", ())
     if addresses:
-        first = addresses[0]
-        return (safe_text(first.display_name.strip().strip('"'), charset),
-                safe_text(first.addr_spec.lower().strip("<>"), charset))
-    name, address = getaddresses([str(header)])[0]
-    return safe_text(name.strip(), charset), safe_text(address.lower(), charset)
+        name, address = addresses[0].display_name.strip('" '), addresses[0].addr_spec.strip("<>")
+    else:
+        name, address = getaddresses([str(header)])[0]
+    return (safe_text(name.strip(), _hint(message, name)),
+            safe_text(address.lower(), _hint(message, address)))
 
 
 def _date(message: EmailMessage) -> datetime | None:

@@ -20,7 +20,7 @@ def states_from_phones(apps, schema_editor):
         region = buyer_region(phones[company.pk], company.country)
         if region is None:
             continue
-        company.subdivision, company.subdivision_source = region.code, f"phone:{region.prefix}"
+        company.subdivision, company.subdivision_source = region.code, region.stored
         fields = ["subdivision", "subdivision_source"]
         if not company.time_zone_source.startswith("explicit"):
             zone = buyer_zone(phones=phones[company.pk], country=company.country,

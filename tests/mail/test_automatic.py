@@ -6,17 +6,15 @@ ARF, DMARC, RFC 8098, RFC 3834 in several languages) or an ordinary buyer's mail
 talks about delivery and failure. ``manifest.json`` says what each one is.
 """
 
-import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from leads.mail.automatic import BOUNCES, HUMAN
 from leads.mail.parse import parse_mail
+from tests.mail.samples import ids, sample_set
 
-SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "mail" / "automatic"
-MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+SAMPLES, MANIFEST = sample_set("automatic")
 
 
 def read(entry):
@@ -43,7 +41,7 @@ def test_the_sample_set_covers_every_kind_and_many_servers():
     assert len(languages) >= 8, languages
 
 
-@pytest.mark.parametrize("entry", MANIFEST, ids=[entry["file"] for entry in MANIFEST])
+@pytest.mark.parametrize("entry", MANIFEST, ids=ids(MANIFEST))
 def test_each_sample_is_read_as_what_it_is(entry):
     parsed = read(entry)
     kind = parsed.automatic.kind

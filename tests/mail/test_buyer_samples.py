@@ -3,17 +3,14 @@ samples in 11 languages: free mail, RFQs attached, quoted history, forwarded
 marketplace notices, honest words such as "payment", "bank", "verify", "urgent", and
 undecoded bytes in a header) is read as a buyer's mail and stored, never lost."""
 
-import json
-from pathlib import Path
-
 import pytest
 
 from leads.mail.parse import parse_mail
 from leads.mail.services import mail_ingest
 from leads.models import MailMessage
+from tests.mail.samples import ids, sample_set
 
-FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "mail" / "buyers"
-MANIFEST = json.loads((FOLDER / "manifest.json").read_text(encoding="utf-8"))
+FOLDER, MANIFEST = sample_set("buyers")
 
 
 def test_the_manifest_lists_every_sample_once():
@@ -23,7 +20,7 @@ def test_the_manifest_lists_every_sample_once():
     assert len({entry["language"] for entry in MANIFEST}) >= 8
 
 
-@pytest.mark.parametrize("entry", MANIFEST, ids=[entry["file"] for entry in MANIFEST])
+@pytest.mark.parametrize("entry", MANIFEST, ids=ids(MANIFEST))
 def test_a_buyer_mail_is_never_taken_for_automatic_mail(entry):
     parsed = parse_mail((FOLDER / entry["file"]).read_bytes())
     assert parsed.automatic.kind == "human", parsed.automatic.reason

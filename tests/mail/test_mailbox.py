@@ -373,15 +373,21 @@ def postfix_bounce(sent: MailMessage, *, recipient: str, status: str = "5.1.1",
         "--B1--\r\n").encode()
 
 
-def test_a_bounce_of_our_follow_up_condemns_the_address_and_moves_the_cadence(
-        contacted, rep, smtp_relay, mailbox, mailbox_server,
-        django_capture_on_commit_callbacks):
+@pytest.fixture
+def followup_sent(contacted, rep, smtp_relay, django_capture_on_commit_callbacks):
+    """A verified grade-A buyer, and our follow-up email to them, sent through the relay."""
     inquiry = contacted.inquiries.get()
     verified(inquiry, grade="A", email_status="deliverable", fit=90)
     with django_capture_on_commit_callbacks(execute=True):
         sent = followup_email_queue(company=contacted, user=rep, to="jonas.weber@aquarein.de",
                                     subject="UV-C lamp 320W – AquaRein", body="Dear Jonas, ...")
     sent.refresh_from_db()
+    return inquiry, sent
+
+
+def test_a_bounce_of_our_follow_up_condemns_the_address_and_moves_the_cadence(
+        contacted, followup_sent, mailbox, mailbox_server):
+    inquiry, sent = followup_sent
     assert sent.outcome == "sent"
     step = FollowUp.objects.get(company=contacted, status="scheduled")
     assert step.channel == "email"
@@ -413,15 +419,9 @@ def test_a_bounce_of_our_follow_up_condemns_the_address_and_moves_the_cadence(
         ("day 1", "email", 1, 1, 0)]
 
 
-def test_a_delay_is_shown_and_condemns_nothing(contacted, rep, smtp_relay, mailbox,
-                                               mailbox_server,
-                                               django_capture_on_commit_callbacks):
-    inquiry = contacted.inquiries.get()
-    verified(inquiry, grade="A", email_status="deliverable", fit=90)
-    with django_capture_on_commit_callbacks(execute=True):
-        sent = followup_email_queue(company=contacted, user=rep, to="jonas.weber@aquarein.de",
-                                    subject="UV-C lamp 320W – AquaRein", body="Dear Jonas, ...")
-    sent.refresh_from_db()
+def test_a_delay_is_shown_and_condemns_nothing(contacted, followup_sent, mailbox,
+                                               mailbox_server):
+    inquiry, sent = followup_sent
     delayed = postfix_bounce(sent, recipient="jonas.weber@aquarein.de", status="4.4.1",
                              diagnostic="X-Postfix; connect to mx1.aquarein.de: timed out")
     delayed = (delayed.replace(b"Action: failed", b"Action: delayed")

@@ -6,17 +6,14 @@ The filter that holds them back (issue 24) is not built yet; what holds already:
 such mail crashes the intake or is lost — each is stored, with the bytes as they came
 wherever it could not be used."""
 
-import json
-from pathlib import Path
-
 import pytest
 
 from leads.mail.parse import MailUnreadable, parse_mail
 from leads.mail.services import mail_ingest
 from leads.models import MailMessage
+from tests.mail.samples import ids, sample_set
 
-FOLDER = Path(__file__).resolve().parent.parent / "fixtures" / "mail" / "spam"
-MANIFEST = json.loads((FOLDER / "manifest.json").read_text(encoding="utf-8"))
+FOLDER, MANIFEST = sample_set("spam")
 
 
 def test_the_manifest_lists_every_sample_once_with_its_verdict():
@@ -27,7 +24,7 @@ def test_the_manifest_lists_every_sample_once_with_its_verdict():
     assert all(entry["signs"] for entry in MANIFEST)
 
 
-@pytest.mark.parametrize("entry", MANIFEST, ids=[entry["file"] for entry in MANIFEST])
+@pytest.mark.parametrize("entry", MANIFEST, ids=ids(MANIFEST))
 def test_a_spam_sample_is_read_without_a_crash(entry):
     try:
         parsed = parse_mail((FOLDER / entry["file"]).read_bytes())

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             raise CommandError(f"unknown country {country!r}")
         state, state_source = subdivision.strip().upper(), "explicit" if subdivision else ""
         if not state and (region := region_for_phone(phone, code)) and region.country == code:
-            state, state_source = region.code, f"phone:{region.prefix}"
+            state, state_source = region.code, region.stored
         zone = buyer_zone(explicit=timezone, phones=[phone] if phone else [], country=code,
                           subdivision=state)
         if zone.zone is None:
