@@ -277,7 +277,10 @@ class Calendar:
         last = end.astimezone(self.zone).date()
         while day <= last and total < MINUTES_CAP:
             if self.is_working_day(day):
-                overlap = min(end, self._at(day, closes)) - max(start, self._at(day, opens))
+                # In UTC: two datetimes of one zone subtract by the wall clock, and a
+                # day the clocks go back has an hour more than its wall clock says.
+                overlap = (min(end, self._at(day, closes)).astimezone(UTC)
+                           - max(start, self._at(day, opens)).astimezone(UTC))
                 total += max(0, int(overlap.total_seconds() // 60))
             day += timedelta(days=1)
         return total

@@ -260,3 +260,19 @@ def test_day_off_is_remembered_per_language():
         assert berlin.day_off(saturday).reason != "weekend (Saturday)"
     with translation.override("en"):
         assert berlin.day_off(saturday).reason == "weekend (Saturday)"
+
+
+def test_business_minutes_count_the_hour_a_day_gains_when_the_clocks_go_back():
+    # Israel, Sunday 25 October 2026 (a working day there): 02:00 becomes 01:00 again.
+    from zoneinfo import ZoneInfo
+
+    from followup.calendar import parse_window
+
+    israel = ZoneInfo("Asia/Jerusalem")
+    calendar = Calendar(country="IL", zone=israel, window=parse_window("00:30-23:45"),
+                        vacations=[(date(2025, 1, 1), date(2025, 1, 1), "away")])
+    start = datetime(2026, 10, 25, 0, 0, tzinfo=israel)
+    end = datetime(2026, 10, 26, 0, 0, tzinfo=israel)
+    expected = 24 * 60 + 15  # 00:30 to 23:45 on the wall clock, plus the repeated hour
+    assert calendar._business_minutes_by_day(start, end) == expected
+    assert calendar.business_minutes(start, end) == expected
