@@ -195,6 +195,16 @@ LEADQUAL_MAIL_FROM = env.str("LEADQUAL_MAIL_FROM", default="")
 LEADQUAL_MAIL_KEY = env.str("LEADQUAL_MAIL_KEY", default="")
 # How often the IMAP mailboxes are read (seconds).
 LEADQUAL_MAIL_POLL_SECONDS = env.int("LEADQUAL_MAIL_POLL_SECONDS", default=120)
+# rspamd, the spam filter every incoming mail is shown to (leads/mail/rspamd.py,
+# config/rspamd/): its normal worker (empty: no rspamd, Leadqual's own checks only),
+# its controller (teaching the Bayes), the controller's password (none needed from
+# loopback with our configuration) and the seconds a check may take before the mail
+# goes on without rspamd's verdict.
+LEADQUAL_RSPAMD_URL = env.str("LEADQUAL_RSPAMD_URL", default="http://127.0.0.1:11333")
+LEADQUAL_RSPAMD_CONTROLLER_URL = env.str("LEADQUAL_RSPAMD_CONTROLLER_URL",
+                                         default="http://127.0.0.1:11334")
+LEADQUAL_RSPAMD_PASSWORD = env.str("LEADQUAL_RSPAMD_PASSWORD", default="")
+LEADQUAL_RSPAMD_TIMEOUT = env.float("LEADQUAL_RSPAMD_TIMEOUT", default=3.0)
 
 # --- Uploads ------------------------------------------------------------------
 # Import files larger than this are refused with a message, not read.

@@ -22,6 +22,7 @@ PACKAGES = {  # Debian package: how to tell it is there
     "chromium": lambda: bool(shutil.which("chromium")),
     "fonts-noto-cjk": lambda: _has_font("Noto Sans CJK"),
     "dovecot-imapd": lambda: os.path.exists("/usr/sbin/dovecot") or bool(shutil.which("dovecot")),
+    "rspamd": lambda: bool(shutil.which("rspamd")),
 }
 LOCAL_DATABASE = "postgres://postgres@127.0.0.1:5432/leadqual"
 # Database 14 is the tests' own: the worker tests empty it.

@@ -1,11 +1,14 @@
-"""Run web, worker and beat together on this machine (what `make run` starts)."""
+"""Run web, worker and beat together on this machine (what `make run` starts), and
+rspamd beside them when it is installed and not already running."""
 
 import argparse
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -47,11 +50,19 @@ class Command(BaseCommand):
                      "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")],
         }
 
+        envs = {}
+        spam_command, envs["rspamd"], spam_line = _spam_filter(env)
+        if spam_command:
+            commands["rspamd"] = spam_command
+
         def start(name: str) -> subprocess.Popen:
-            return subprocess.Popen(commands[name], cwd=settings.BASE_DIR, env=env)
+            return subprocess.Popen(commands[name], cwd=settings.BASE_DIR,
+                                    env=envs.get(name) or env)
 
         processes = {name: start(name) for name in commands}
         time.sleep(2)
+        if spam_command:
+            spam_line = _spam_filter_started(processes["rspamd"], spam_line)
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         lines = [
             "",
@@ -59,9 +70,10 @@ class Command(BaseCommand):
             f"  database: {engine}   broker: {broker}",
             "  verification: " + ("the demo's sandbox internet on loopback (offline)"
                                   if internet else "the real internet"),
+            f"  spam filter: {spam_line}",
             "  demo logins (username / password):",
             *(f"    {u.username:<8} / {u.password:<16} {u.role}" for u in DEMO_USERS),
-            "  Ctrl-C stops web, worker and beat; one that dies is started again.",
+            f"  Ctrl-C stops {', '.join(commands)}; one that dies is started again.",
             "",
         ]
         self.stdout.write(self.style.SUCCESS("\n".join(lines)))
@@ -86,16 +98,23 @@ class Command(BaseCommand):
     def _supervise(self, processes: dict, start) -> None:
         """Start again a process that died (a worker crashing when the broker vanishes,
         say), like ``restart: unless-stopped`` in docker-compose.yml; give up on one that
-        dies more than RESTARTS times within a minute."""
+        dies more than RESTARTS times within a minute. The stack runs on without rspamd
+        (the intake then uses Leadqual's own checks only), not without the others."""
         deaths: dict[str, list[float]] = {name: [] for name in processes}
         while True:
             time.sleep(1)
-            for name, process in processes.items():
+            for name, process in list(processes.items()):
                 if process.poll() is None:
                     continue
                 now = time.monotonic()
                 recent = [t for t in deaths[name] if now - t < 60] + [now]
                 deaths[name] = recent
+                if len(recent) > RESTARTS and name == "rspamd":
+                    self.stderr.write(f"run_stack: rspamd keeps stopping (exit "
+                                      f"{process.returncode}; see {_spam_log()}); spam "
+                                      f"filter: {OWN_CHECKS} only from now on")
+                    del processes[name]
+                    continue
                 if len(recent) > RESTARTS:
                     self.stderr.write(f"{name} keeps stopping (exit {process.returncode}); "
                                       "stopping the rest")
@@ -108,3 +127,65 @@ class Command(BaseCommand):
 
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+OWN_CHECKS = "Leadqual's own checks"
+
+
+def _spam_filter(env: dict) -> tuple[list[str] | None, dict | None, str]:
+    """The rspamd to start (None: none), its environment and the line that says which
+    filter is in use.
+
+    rspamd is started only when it is installed, the configured URL is on this machine
+    and nothing answers there yet (one that already runs is used as it is). Its Bayes
+    is kept in the stack's Redis; on the embedded broker there is no Redis, so rspamd
+    runs without Bayes (everything else still scores) and the line says so.
+    """
+    from leads.mail import rspamd
+
+    url = settings.LEADQUAL_RSPAMD_URL
+    if not url:
+        return None, None, f"{OWN_CHECKS} only (LEADQUAL_RSPAMD_URL is empty)"
+    version = rspamd.filter_version(url)
+    if version:
+        return None, None, f"rspamd {version} at {url} + {OWN_CHECKS}"
+    binary = shutil.which("rspamd")
+    if binary is None:
+        return None, None, f"{OWN_CHECKS} only (rspamd not installed: apt-get install rspamd)"
+    normal, controller = urlsplit(url), urlsplit(settings.LEADQUAL_RSPAMD_CONTROLLER_URL)
+    if normal.hostname not in ("127.0.0.1", "localhost") or controller.hostname not in (
+            "127.0.0.1", "localhost"):
+        return None, None, f"{OWN_CHECKS} only (rspamd at {url} does not answer)"
+    redis = urlsplit(settings.REDIS_URL) if settings.REDIS_URL else None
+    bayes = bool(redis and redis.scheme == "redis" and redis.hostname)
+    run_dir = settings.VAR_DIR / "rspamd"
+    rspamd.server_prepare(run_dir)
+    # The passwords go to rspamd in its environment, not on its command line (ps).
+    spam_env = rspamd.server_environment(
+        env, redis_password=(redis.password or "") if bayes else "",
+        controller_password=settings.LEADQUAL_RSPAMD_PASSWORD)
+    command = rspamd.server_command(
+        run_dir=run_dir, normal_port=normal.port or 11333,
+        controller_port=controller.port or 11334, binary=binary,
+        redis_servers=f"{redis.hostname}:{redis.port or 6379}" if bayes else "",
+        redis_db=int(redis.path.strip("/") or 0) if bayes else 0)
+    note = "" if bayes else " (without Bayes: no Redis to keep it in)"
+    return command, spam_env, "rspamd {version} at " + f"{url}{note} + {OWN_CHECKS}"
+
+
+def _spam_filter_started(process: subprocess.Popen, line: str) -> str:
+    """Wait for the rspamd just started (a first start compiles its expressions for a
+    few seconds) and fill in its version."""
+    from leads.mail.rspamd import filter_version
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        version = filter_version(settings.LEADQUAL_RSPAMD_URL, timeout=0.5)
+        if version:
+            return line.replace("{version}", version)
+        time.sleep(0.3)
+    return f"{OWN_CHECKS} only (rspamd did not start: see {_spam_log()})"
+
+
+def _spam_log():
+    return settings.VAR_DIR / "rspamd" / "rspamd.log"
