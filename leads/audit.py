@@ -33,12 +33,13 @@ KINDS = {  # filter value -> (label, model, fields)
     "grade": (_("Grade override"), "leads.company", ["grade_override", "grade_override_reason"]),
     "keywords": (_("Keywords"), "verification.keyword", None),
     "industries": (_("Industries"), "verification.industry", None),
+    "mail": (_("Held-back mail"), "leads.mailmessage", ["decision"]),
 }
 FIELD_LABELS = {
     "status": _("status"), "owner": _("owner"), "grade_override": _("grade override"),
     "grade_override_reason": _("reason"), "term": _("keyword"), "language": _("language"),
     "weight": _("weight"), "negative": _("negative"), "industry": _("industry"),
-    "name": _("name"), "active": _("active"),
+    "name": _("name"), "active": _("active"), "decision": _("decision"),
 }
 
 
@@ -77,6 +78,15 @@ def by_user(service):
     return wrapper
 
 
+def decision_log(message, *, user) -> None:
+    """A person released or confirmed a held-back message (``held_decide``). Mail is not
+    registered with auditlog (every received message would be logged): the decision is
+    written as the one change it is."""
+    LogEntry.objects.log_create(
+        message, action=LogEntry.Action.UPDATE, actor=user, force_log=True,
+        changes={"decision": ["", message.decision]})
+
+
 def owner_change_log(*, company, previous_owner_id: int | None, owner, actor) -> None:
     """For an owner set by a conditional UPDATE (a claim), which sends no signal."""
     LogEntry.objects.log_create(
@@ -108,7 +118,8 @@ def history(*, kind: str = "", actor_id: int | None = None, company_id: int | No
             since: datetime | None = None, until: datetime | None = None) -> QuerySet[LogEntry]:
     """Log entries of the tracked models, newest first, narrowed by the filters."""
     types = {f"{ct.app_label}.{ct.model}": ct for ct in ContentType.objects.filter(
-        app_label__in=["leads", "verification"], model__in=["company", "keyword", "industry"])}
+        app_label__in=["leads", "verification"],
+        model__in=["company", "keyword", "industry", "mailmessage"])}
     entries = LogEntry.objects.filter(content_type__in=types.values())
     if kind in KINDS:
         _label, model, fields = KINDS[kind]

@@ -559,6 +559,11 @@ class Mailbox(models.Model):
                                           editable=False)
     folder = models.CharField(_("folder"), max_length=255, default="INBOX")
     active = models.BooleanField(_("active"), default=True)
+    readers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="mailboxes",
+        verbose_name=_("read by"),
+        help_text=_("The sales reps who see this mailbox's held-back mail. Managers and "
+                    "admins see all of it."))
     # Where the last poll stopped: UIDs count only with the folder's UIDVALIDITY.
     uidvalidity = models.BigIntegerField(null=True, blank=True, editable=False)
     last_uid = models.BigIntegerField(default=0, editable=False)
@@ -600,6 +605,17 @@ class MailMessage(models.Model):
         BOUNCE = "bounce", _("Bounce of our mail")
         DELAY = "delay", _("Delivery delayed")
         REPORT = "report", _("Automatic report")
+        HELD = "held", _("Held back: spam or phishing")
+
+    class Screen(models.TextChoices):
+        PHISHING = "phishing", _("Phishing or fraud")
+        SPAM = "spam", _("Spam")
+        RISKY = "risky", _("Passed, with a risk")
+        CLEAN = "clean", _("Clean")
+
+    class Decision(models.TextChoices):
+        RELEASED = "released", _("Not spam: released")
+        CONFIRMED = "confirmed", _("Spam: confirmed")
 
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
@@ -624,7 +640,23 @@ class MailMessage(models.Model):
     bounce_status = models.CharField(_("status"), max_length=20, blank=True)
     bounce_diagnostic = models.CharField(_("diagnostic"), max_length=500, blank=True)
     bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
-    # Kept when the message could not be used, so that nothing is lost.
+    # The screening before the message could become an inquiry or a reply
+    # (leads.mail.screen): the verdict, its signs, the generic filter's answer.
+    screen_verdict = models.CharField(_("screening"), max_length=10, blank=True,
+                                      choices=Screen.choices)
+    screen_score = models.FloatField(_("screening score"), null=True, blank=True)
+    screen_signs = models.JSONField(_("signs"), default=list, blank=True)
+    screen_filter = models.CharField(_("filters"), max_length=300, blank=True)
+    spam_score = models.FloatField(_("spam filter score"), null=True, blank=True)
+    spam_symbols = models.JSONField(default=list, blank=True)
+    # A person's decision on held-back mail (audited), and the filter's answer to it.
+    decision = models.CharField(_("decision"), max_length=10, blank=True,
+                                choices=Decision.choices)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                   blank=True, related_name="+", verbose_name=_("decided by"))
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    learned = models.CharField(_("filter taught"), max_length=300, blank=True)
+    # Kept when the message could not be used or was held back, so that nothing is lost.
     raw = models.BinaryField(_("message as received"), blank=True, default=b"",
                              editable=False)
     company = models.ForeignKey(Company, models.SET_NULL, null=True, blank=True,

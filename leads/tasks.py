@@ -37,3 +37,13 @@ def mailbox_poll(mailbox_id: int) -> dict:
 
         enqueue(mailbox_poll, mailbox_id)  # a full mailbox is read in batches
     return {"read": summary.read, "outcomes": summary.outcomes, "error": summary.error}
+
+
+@shared_task(acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=30, max_retries=5)
+def mail_teach(message_id: int) -> str:
+    """Teach the spam filter a person's decision on a held-back message."""
+    from leads.mail.services import mail_teach as teach
+    from leads.models import MailMessage
+
+    message = MailMessage.objects.filter(pk=message_id).first()
+    return teach(message=message) if message is not None else ""

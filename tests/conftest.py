@@ -22,7 +22,10 @@ def pytest_configure(config):
 def sandbox_internet():
     """Every probe of the suite goes to the sandbox internet on loopback, never elsewhere.
 
-    Its settings are put in the environment too, for worker subprocesses.
+    Its settings are put in the environment too, for worker subprocesses. The generic
+    spam filter is off unless a test asks for the real rspamd (the ``rspamd`` fixture of
+    tests/mail/conftest.py): the other tests see Leadqual's own checks only, whatever runs
+    on the machine's port 11333.
     """
     from tests.sandbox_world import build_world
     from verification.sandbox.internet import SandboxInternet
@@ -30,7 +33,7 @@ def sandbox_internet():
     internet = SandboxInternet(build_world(), silence_seconds=5).start()
     values = {**internet.env(), "LEADQUAL_PROBE_TIMEOUT": "1.0",
               "LEADQUAL_SMTP_HELO": "probe.leadqual.test",
-              "LEADQUAL_SMTP_FROM": "verify@leadqual.test"}
+              "LEADQUAL_SMTP_FROM": "verify@leadqual.test", "LEADQUAL_RSPAMD_URL": ""}
     saved = {key: os.environ.get(key) for key in values}
     os.environ.update(values)
     for key, value in values.items():

@@ -50,6 +50,7 @@ class Outcome:
     domain_match: bool | None
     fit: FitResult
     grade: Grade
+    mail_risks: tuple[str, ...] = ()
 
     def apply(self, v) -> None:
         """Copy the results onto a ``Verification``."""
@@ -74,6 +75,7 @@ class Outcome:
                       "provider": self.email.provider, **self.email.evidence},
             "website": w.as_dict(),
             "whois": {domain: age.as_dict() for domain, age in self.ages.items()},
+            "mail": {"risks": list(self.mail_risks)},
         }
         _apply_fit_grade(v, self.fit, self.grade)  # after: it adds the fit's own evidence
 
@@ -87,7 +89,7 @@ def _apply_fit_grade(v, fit: FitResult, grade: Grade) -> None:
 
 
 def checks_run(*, email: str, website: str, company_name: str = "", message: str = "",
-               today: date | None = None) -> Outcome:
+               today: date | None = None, mail_risks: tuple[str, ...] = ()) -> Outcome:
     config = probe_config()
     free, roles = mail_lists()
     domain_cache = DomainCache()
@@ -116,8 +118,9 @@ def checks_run(*, email: str, website: str, company_name: str = "", message: str
     fit = fit_for(site, company_name, message)
     grade = grade_for(verdict.status, set(verdict.flags), verdict.reason, bool(email.strip()),
                       site.status, site.reason, asked_host, domain_match,
-                      {d: a.created for d, a in ages.items()}, fit, today=today)
-    return Outcome(verdict, site, ages, domain_match, fit, grade)
+                      {d: a.created for d, a in ages.items()}, fit, today=today,
+                      mail_risks=mail_risks)
+    return Outcome(verdict, site, ages, domain_match, fit, grade, tuple(mail_risks))
 
 
 def fit_for(site_or_fields, company_name: str, message: str) -> FitResult:
@@ -129,7 +132,8 @@ def fit_for(site_or_fields, company_name: str, message: str) -> FitResult:
 
 
 def grade_for(email_status, flags, email_reason, has_email, website_status, website_reason,
-              website_host, domain_match, created, fit: FitResult, *, today=None) -> Grade:
+              website_host, domain_match, created, fit: FitResult, *, today=None,
+              mail_risks=()) -> Grade:
     _, names = keyword_matcher()
     return grade_inquiry(Signals(
         email_status=email_status, email_flags=flags, email_reason=email_reason,
@@ -138,6 +142,7 @@ def grade_for(email_status, flags, email_reason, has_email, website_status, webs
         domain_created=created, fit=fit.fit,
         fit_industries=[names.get(slug, slug).lower() for slug in fit.industries],
         today=today or timezone.localdate(), young_days=settings.LEADQUAL_YOUNG_DOMAIN_DAYS,
+        mail_risks=list(mail_risks),
     ))
 
 
@@ -152,7 +157,8 @@ def rescore(v, *, company_name: str, message: str) -> None:
     has_email = email.get("address", {}).get("verdict", "none") != "none"
     grade = grade_for(v.email_status, set(v.email_flags), email.get("reason", ""), has_email,
                       v.website_status, evidence.get("website", {}).get("reason", ""),
-                      _host(v.website_url), v.domain_match, created, fit)
+                      _host(v.website_url), v.domain_match, created, fit,
+                      mail_risks=evidence.get("mail", {}).get("risks", ()))
     _apply_fit_grade(v, fit, grade)
 
 

@@ -14,6 +14,9 @@ A  genuine and target: a working website (not young), the mailbox exists
    and fit >= 50.
 B  genuine, fit unclear: as A with fit < 50; or a mailbox that exists and a
    working website on another domain; or a free-mail mailbox that exists.
+   A mail of the buyer that carries a risky sign (a look-alike link, an HTML attachment,
+   a failed sender authentication; see leads.mail.phishing) keeps it out of A: the rep
+   reads the warning before answering.
 C  doubtful: everything else (no website and the mailbox unknown, a young
    domain, a parked website with a working mailbox, ...).
 
@@ -30,7 +33,8 @@ WEIGHTS = {
     "flag:free_provider": -5, "flag:role_account": 0,
     "website:reachable": 15, "website:parked": -25, "website:placeholder": -15,
     "website:error": -10, "website:unreachable": -15, "website:none": -5,
-    "domain_match": 5, "young_domain": -20, "fit:per_point_over_50": 0.5, "fit:target": 10,
+    "domain_match": 5, "young_domain": -20, "mail:risk": -15, "fit:per_point_over_50": 0.5,
+    "fit:target": 10,
 }
 BANDS = {"A": (75, 100), "B": (55, 74), "C": (30, 54), "D": (0, 29)}
 VERY_YOUNG_DAYS = 30
@@ -53,6 +57,7 @@ class Signals:
     fit_industries: list[str] = field(default_factory=list)  # names, best first
     today: date | None = None
     young_days: int = 180
+    mail_risks: list[str] = field(default_factory=list)  # the buyer's mail's risky signs
 
 
 @dataclass
@@ -150,7 +155,15 @@ def grade_inquiry(s: Signals) -> Grade:
         else:
             say(f"nothing shows a target industry (fit {s.fit})", INFO)
 
+    # The mail itself
+    for risk in s.mail_risks[:3]:
+        say(f"the buyer's mail carries a risk: {_short(risk)}", BAD)
+    if s.mail_risks:
+        score += WEIGHTS["mail:risk"]
+
     grade = _decide(s, young, youngest)
+    if grade == "A" and s.mail_risks:
+        grade = "B"
     low, high = BANDS[grade]
     return Grade(grade, int(min(high, max(low, round(score)))), reasons)
 

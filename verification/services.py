@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from config.celery_app import enqueue as enqueue_task
@@ -135,6 +135,22 @@ def verifications_run(*, inquiry_ids: Sequence[int],
 STORE_WITHIN = 5.0
 
 
+def mail_risks(inquiry_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The risky signs the inquiries' mail carried (leads.mail.screen): mail that passed
+    with a risk, or was held and released by a person."""
+    from leads.mail.phishing import WARN_AT
+    from leads.models import MailMessage
+
+    found: dict[int, list[str]] = {}
+    for inquiry_id, signs in (MailMessage.objects.filter(inquiry_id__in=inquiry_ids)
+                              .filter(Q(screen_verdict=MailMessage.Screen.RISKY)
+                                      | Q(decision=MailMessage.Decision.RELEASED))
+                              .values_list("inquiry_id", "screen_signs")):
+        found.setdefault(inquiry_id, []).extend(
+            sign["evidence"] for sign in signs or () if sign.get("weight", 0) >= WARN_AT)
+    return {key: tuple(dict.fromkeys(value)) for key, value in found.items() if value}
+
+
 def _checks_side_by_side(inquiries: list, *, beat=None,
                          limit: float | None = None) -> Iterator[list[tuple]]:
     """``checks_run`` of each inquiry, in threads of their own (the checks wait on the
@@ -146,11 +162,14 @@ def _checks_side_by_side(inquiries: list, *, beat=None,
     claim's heartbeat). Checks still running ``limit`` seconds after the start
     are given up: yielded last with the outcome None (their threads are left to end).
     """
+    risks = mail_risks([inquiry.pk for inquiry in inquiries])  # read here, not in the threads
+
     def run(inquiry):
         try:
             return checks_run(email=inquiry.email, website=inquiry.website,
                               company_name=inquiry.company_name,
-                              message=" ".join(filter(None, (inquiry.product, inquiry.message))))
+                              message=" ".join(filter(None, (inquiry.product, inquiry.message))),
+                              mail_risks=risks.get(inquiry.pk, ()))
         finally:
             # The checks read the database only when an admin changed a list; a
             # connection opened for that must not outlive its thread.

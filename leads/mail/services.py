@@ -39,6 +39,7 @@ from leads.mail.parse import (
     safe_text,
     strip_quoted,
 )
+from leads.mail.screen import Screening, screen
 from leads.mail.secrets import PasswordUnreadable, decrypt
 from leads.models import Activity, ChannelKind, Company, ContactChannel, Mailbox, MailMessage
 
@@ -79,9 +80,14 @@ def mail_ingest(*, raw: bytes, mailbox: Mailbox | None = None, user=None,
     if known is not None:
         return known, False
     try:
+        screening = mail_screen(raw, parsed, mailbox=mailbox)  # rspamd: before any transaction
+    except Exception as exc:  # noqa: BLE001 - a checker's bug must not lose the message
+        log.exception("mail.screen.error message_id=%s", message_id)
+        screening = Screening("clean", 0.0, (), filters=f"not screened: {exc!r}"[:300])
+    try:
         with transaction.atomic():
             record = _act(parsed, raw=raw, message_id=message_id, mailbox=mailbox, user=user,
-                          source=source)
+                          source=source, screening=screening)
     except IntegrityError:
         # Recorded meanwhile by another poll: everything of this one was rolled back.
         known = MailMessage.objects.filter(message_id=message_id).first()
@@ -124,8 +130,50 @@ def _raw_header_bytes(raw: bytes) -> bool:
     return any(byte > 127 for byte in head)
 
 
+def own_domains(mailbox: Mailbox | None) -> tuple[str, ...]:
+    """The team's mail domains: the mailbox's, the sender address's, the team's."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    addresses = [settings.LEADQUAL_MAIL_FROM, settings.DEFAULT_FROM_EMAIL]
+    if mailbox is not None:
+        addresses.append(mailbox.username)
+    addresses += get_user_model().objects.filter(is_active=True).exclude(email="") \
+        .values_list("email", flat=True).distinct()[:200]
+    return tuple(sorted({a.rpartition("@")[2].lower() for a in addresses if "@" in a}))
+
+
+def mail_screen(raw: bytes, parsed: ParsedMail, *, mailbox: Mailbox | None) -> Screening:
+    """The message's screening: the generic filter (rspamd, when configured and answering)
+    and Leadqual's own checks."""
+    from django.conf import settings
+
+    from leads.mail import rspamd
+
+    spam, error = None, "rspamd is off (LEADQUAL_RSPAMD_URL is empty)"
+    if settings.LEADQUAL_RSPAMD_URL:
+        try:
+            spam = rspamd.spam_check(raw, url=settings.LEADQUAL_RSPAMD_URL,
+                                     timeout=settings.LEADQUAL_RSPAMD_TIMEOUT)
+        except rspamd.FilterUnavailable as exc:
+            error = str(exc)
+            log.warning("mail.screen.filter_unavailable error=%s", error[:200])
+    return screen(read_message(raw), from_name=parsed.from_name,
+                  from_address=parsed.from_address, subject=parsed.subject,
+                  own_domains=own_domains(mailbox), spam=spam, spam_error=error)
+
+
+def _screened(record: MailMessage, screening: Screening) -> None:
+    record.screen_verdict = screening.verdict
+    record.screen_score = screening.score
+    record.screen_signs = [sign.as_dict() for sign in screening.signs]
+    record.screen_filter = screening.filters
+    record.spam_score = screening.spam_score
+    record.spam_symbols = [list(item) for item in screening.spam_symbols]
+
+
 def _act(parsed: ParsedMail, *, raw: bytes, message_id: str, mailbox, user,
-         source: str) -> MailMessage:
+         source: str, screening: Screening) -> MailMessage:
     record = MailMessage(
         direction=MailMessage.Direction.IN, message_id=message_id, mailbox=mailbox,
         user=user, source=source, in_reply_to=parsed.in_reply_to,
@@ -137,29 +185,44 @@ def _act(parsed: ParsedMail, *, raw: bytes, message_id: str, mailbox, user,
         # it came is kept beside what was read from it.
         raw=raw if _raw_header_bytes(raw) else b"",
     )
+    _screened(record, screening)
+    if screening.held:
+        # Spam and phishing never become an inquiry or a reply: kept whole, for a person
+        # to release ("Not spam") or confirm (leads.mail.services.held_decide).
+        record.outcome = MailMessage.Outcome.HELD
+        first = screening.signs[0].evidence if screening.signs else \
+            f"spam filter score {screening.spam_score}"
+        record.reason = f"held back as {screening.verdict}: {first}"[:1000]
+        record.raw = raw[:MAX_RAW]
+        record.save()
+        return record
+    _route(parsed, record, raw=raw, mailbox=mailbox)
+    record.save()
+    return record
+
+
+def _route(parsed: ParsedMail, record: MailMessage, *, raw: bytes, mailbox) -> None:
+    """What a message that passed the screening is: ours, a bounce, a report, a reply,
+    an inquiry... (the record's outcome and links; the caller saves it)."""
     if _from_us(parsed.from_address, mailbox):
         record.outcome = MailMessage.Outcome.IGNORED
         record.reason = "sent by the team (a copy of our own mail)"
-        record.save()
-        return record
+        return
     at = min(parsed.sent_at or timezone.now(), timezone.now())
     kind = parsed.automatic
     if kind.automatic:
         record.automatic_kind = kind.kind
     if kind.bounce:
         _bounce(parsed, record, at=at)
-        record.save()
-        return record
+        return
     if kind.kind in ("arf", "dmarc_aggregate", "read_receipt"):
         record.outcome = MailMessage.Outcome.REPORT
         record.reason = kind.reason
-        record.save()
-        return record
+        return
     if kind.kind in ("challenge_response", "list_mail"):
         record.outcome = MailMessage.Outcome.IGNORED
         record.reason = f"{kind.reason}: not a buyer's mail"
-        record.save()
-        return record
+        return
     company, how = reply_company(parsed)
     if company is not None and parsed.auto.away:
         record.company = company
@@ -192,8 +255,6 @@ def _act(parsed: ParsedMail, *, raw: bytes, message_id: str, mailbox, user,
         record.reason = f"automatic message ({parsed.auto.reason}) from an unknown sender"
     else:
         _inquiry(parsed, record, raw=raw)
-    record.save()
-    return record
 
 
 def _bounce(parsed: ParsedMail, record: MailMessage, *, at) -> None:
@@ -346,6 +407,69 @@ def mail_retry(*, message: MailMessage) -> tuple[MailMessage, bool]:
     with transaction.atomic():
         MailMessage.objects.filter(pk=message.pk, outcome=MailMessage.Outcome.FAILED).delete()
         return mail_ingest(raw=raw, mailbox=mailbox, user=user, source=source)
+
+
+# --- held-back mail ---------------------------------------------------------------
+
+
+def held_decide(*, message: MailMessage, user, spam: bool) -> MailMessage:
+    """A person's word on held-back mail. **Not spam** releases it into the intake it was
+    kept from (it becomes the inquiry or reply it is); **Spam** confirms it. Either way
+    the generic filter is taught (``mail_teach``, after the commit) and who decided and
+    when is recorded and audited. A decided message is not decided again."""
+    from leads.audit import decision_log
+
+    with transaction.atomic():
+        message = MailMessage.objects.select_for_update().get(pk=message.pk)
+        if message.outcome != MailMessage.Outcome.HELD or message.decision:
+            return message
+        message.decision = (MailMessage.Decision.CONFIRMED if spam
+                            else MailMessage.Decision.RELEASED)
+        message.decided_by = user
+        message.decided_at = timezone.now()
+        if not spam:
+            raw = bytes(message.raw)
+            parsed = parse_mail(raw, today=timezone.localdate())
+            message.outcome = MailMessage.Outcome.IGNORED  # until _route says what it is
+            message.reason = ""
+            _route(parsed, message, raw=raw, mailbox=message.mailbox)
+            message.reason = f"released by {user}: {message.reason}"[:1000]
+        message.save()
+        decision_log(message, user=user)
+        transaction.on_commit(lambda: _teach_later(message.pk))
+    log.info("mail.held.decided message=%s decision=%s user=%s outcome=%s", message.pk,
+             message.decision, getattr(user, "pk", None), message.outcome)
+    return message
+
+
+def _teach_later(message_id: int) -> None:
+    from config.celery_app import enqueue
+
+    enqueue("leads.tasks.mail_teach", message_id)
+
+
+def mail_teach(*, message: MailMessage) -> str:
+    """Teach the generic filter a person's decision (rspamd ``learn_spam`` /
+    ``learn_ham``); the filter's answer is kept on the message. Network first, then one
+    update; teaching the same message twice is harmless."""
+    from django.conf import settings
+
+    from leads.mail import rspamd
+
+    if not message.decision or not message.raw:
+        return ""
+    url = settings.LEADQUAL_RSPAMD_CONTROLLER_URL
+    if not settings.LEADQUAL_RSPAMD_URL or not url:
+        answer = "not taught: rspamd is off"
+    else:
+        try:
+            answer = rspamd.spam_learn(bytes(message.raw), url=url,
+                                       spam=message.decision == MailMessage.Decision.CONFIRMED,
+                                       password=settings.LEADQUAL_RSPAMD_PASSWORD)
+        except rspamd.FilterUnavailable as exc:
+            answer = f"not taught: {exc}"
+    MailMessage.objects.filter(pk=message.pk).update(learned=answer[:300])
+    return answer
 
 
 # --- vacation proposals ---------------------------------------------------------

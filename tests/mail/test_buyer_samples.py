@@ -1,11 +1,13 @@
 """Legitimate buyer mail in the real formats (tests/fixtures/mail/buyers/, our own
 samples in 11 languages: free mail, RFQs attached, quoted history, forwarded
 marketplace notices, honest words such as "payment", "bank", "verify", "urgent", and
-undecoded bytes in a header) is read as a buyer's mail and stored, never lost."""
+undecoded bytes in a header) is read as a buyer's mail and stored, never lost, and is
+neither held back nor marked risky by the screening."""
 
 import pytest
 
-from leads.mail.parse import parse_mail
+from leads.mail.parse import parse_mail, read_message
+from leads.mail.screen import screen
 from leads.mail.services import mail_ingest
 from leads.models import MailMessage
 from tests.mail.samples import ids, sample_set
@@ -25,6 +27,16 @@ def test_a_buyer_mail_is_never_taken_for_automatic_mail(entry):
     parsed = parse_mail((FOLDER / entry["file"]).read_bytes())
     assert parsed.automatic.kind == "human", parsed.automatic.reason
     assert "\ufffd" not in parsed.from_name + parsed.subject  # names and subjects readable
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=ids(MANIFEST))
+def test_a_buyer_mail_passes_the_screening_clean(entry):
+    raw = (FOLDER / entry["file"]).read_bytes()
+    parsed = parse_mail(raw)
+    screening = screen(read_message(raw), from_name=parsed.from_name,
+                       from_address=parsed.from_address, subject=parsed.subject,
+                       own_domains=("uvlamp-factory.test",))
+    assert screening.verdict == "clean", [sign.evidence for sign in screening.signs]
 
 
 @pytest.mark.django_db

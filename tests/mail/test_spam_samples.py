@@ -2,18 +2,41 @@
 marketplace-notice lures, purchase-order lures with each dangerous attachment kind,
 payment diversion, credential lures, generic spam; broken header bytes included).
 
-The filter that holds them back (issue 24) is not built yet; what holds already: no
-such mail crashes the intake or is lost — each is stored, with the bytes as they came
-wherever it could not be used."""
+Every phishing sample is held back by Leadqual's own checks alone, with one of the
+reasons its manifest names; generic spam needs the spam filter (rspamd, taught by the
+team: tests/mail/test_rspamd.py). None crashes the intake, none becomes an inquiry, none
+is lost: each is stored with the bytes as they came."""
 
 import pytest
 
-from leads.mail.parse import MailUnreadable, parse_mail
+from leads.mail.parse import MailUnreadable, parse_mail, read_message
+from leads.mail.screen import screen
 from leads.mail.services import mail_ingest
-from leads.models import MailMessage
+from leads.models import Inquiry, MailMessage
 from tests.mail.samples import ids, sample_set
 
 FOLDER, MANIFEST = sample_set("spam")
+PHISHING = [entry for entry in MANIFEST if entry["verdict"] == "phishing"]
+OWN_DOMAIN = ("uvlamp-factory.test",)
+# The manifest's sign -> the checks' reason codes that name it
+CODES = {"html_attachment_form": {"dangerous_attachment", "password_form"}}
+
+
+def screened(raw: bytes):
+    parsed = parse_mail(raw)
+    return screen(read_message(raw), from_name=parsed.from_name,
+                  from_address=parsed.from_address, subject=parsed.subject,
+                  own_domains=OWN_DOMAIN)
+
+
+@pytest.mark.parametrize("entry", PHISHING, ids=ids(PHISHING))
+def test_a_phishing_sample_is_held_as_phishing_with_a_reason_it_carries(entry):
+    screening = screened((FOLDER / entry["file"]).read_bytes())
+    assert screening.verdict == "phishing", [s.evidence for s in screening.signs]
+    expected = set().union(*(CODES.get(sign, {sign}) for sign in entry["signs"]))
+    found = {sign.code for sign in screening.signs}
+    assert found & expected, (found, expected)
+    assert all(sign.evidence for sign in screening.signs)
 
 
 def test_the_manifest_lists_every_sample_once_with_its_verdict():
@@ -35,11 +58,18 @@ def test_a_spam_sample_is_read_without_a_crash(entry):
 
 
 @pytest.mark.django_db
-def test_every_spam_sample_is_stored_none_lost():
+def test_every_spam_sample_is_stored_none_lost_no_phishing_becomes_an_inquiry():
+    phishing = {entry["file"] for entry in PHISHING}
     for entry in MANIFEST:
         raw = (FOLDER / entry["file"]).read_bytes()
         record, created = mail_ingest(raw=raw, source="upload")
         assert created
         if record.outcome == MailMessage.Outcome.FAILED:
             assert record.reason and bytes(record.raw) == raw
+        if entry["file"] in phishing:
+            assert record.outcome == MailMessage.Outcome.HELD, (entry["file"], record.reason)
+            assert bytes(record.raw) == raw and record.screen_signs
+            assert record.inquiry_id is None and record.company_id is None
+            assert record.screen_filter.startswith("Leadqual's checks only")
     assert MailMessage.objects.count() == len(MANIFEST)
+    assert not Inquiry.objects.filter(mail__outcome=MailMessage.Outcome.HELD).exists()

@@ -1,0 +1,92 @@
+"""The screening verdict of one received message, before it can become an inquiry or a
+reply: Leadqual's own checks (``leads.mail.phishing``) together with the answer of the
+generic spam filter (rspamd), when one answered.
+
+Pure: no Django, no network (the caller asks rspamd and passes its answer in).
+
+- **phishing**: a strong sign of the exporters' checks (a look-alike domain, a forged
+  marketplace notice, a dangerous attachment, a credential or payment lure), or several
+  weaker ones together;
+- **spam**: the generic filter's score at its reject line, or above its spam line
+  together with a sign of our own;
+- **risky**: passed, but carrying a sign the rep should see (an HTML attachment, a link
+  that shows another host, a failed authentication);
+- **clean**.
+
+Phishing and spam are held back; risky mail goes on with its warning.
+"""
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from leads.mail.phishing import PHISHING_AT, STRONG, WARN_AT, Sign, signs_of
+
+# rspamd's symbols that speak of phishing (its own phishing module, and the URL checks)
+PHISHING_SYMBOLS = ("PHISHING", "PHISHED_OPENPHISH", "PHISHED_PHISHTANK", "HTTP_TO_IP",
+                    "SUSPICIOUS_URL_IN_SUSPICIOUS_MESSAGE")
+GENERIC_SPAM_AT = 6.0  # rspamd's stock "add header" line, when it gives none
+
+
+@dataclass(frozen=True)
+class Screening:
+    verdict: str  # "phishing", "spam", "risky", "clean"
+    score: float
+    signs: tuple[Sign, ...]
+    spam_score: float | None = None  # the generic filter's, None when it did not answer
+    spam_action: str = ""
+    spam_symbols: tuple[tuple[str, float], ...] = ()
+    filters: str = ""  # which filters answered, for the record and the page
+
+    @property
+    def held(self) -> bool:
+        return self.verdict in ("phishing", "spam")
+
+
+def weight_of(signs) -> float:
+    """The signs' weight: each kind counted once, at its heaviest (a newsletter's ten
+    click-counter links are one sign, not ten)."""
+    heaviest: dict[str, float] = {}
+    for sign in signs:
+        heaviest[sign.code] = max(heaviest.get(sign.code, 0.0), sign.weight)
+    return sum(heaviest.values())
+
+
+def screen(message: EmailMessage, *, from_name: str = "", from_address: str = "",
+           subject: str = "", own_domains: tuple[str, ...] = (), spam=None,
+           spam_error: str = "") -> Screening:
+    """``spam``: the generic filter's answer (``leads.mail.rspamd.SpamScore``) or None;
+    ``spam_error``: why there is none (the filter is off or did not answer)."""
+    signs = signs_of(message, from_name=from_name, from_address=from_address,
+                     subject=subject, own_domains=own_domains)
+    own = weight_of(signs)
+    symbols: tuple[tuple[str, float], ...] = ()
+    if spam is not None:
+        symbols = tuple(sorted(((s.name, round(s.score, 2)) for s in spam.symbols
+                                if s.score), key=lambda item: -abs(item[1])))
+        phished = [name for name, _ in symbols if name in PHISHING_SYMBOLS]
+        if phished:
+            signs = [*signs, Sign("filter_phishing", 3.0,
+                                  f"the spam filter's phishing checks: {', '.join(phished)}")]
+            own += 3.0
+    strong = any(sign.weight >= STRONG for sign in signs)
+    generic = spam.action if spam is not None else ""
+    if strong or own >= PHISHING_AT:
+        verdict = "phishing"
+    elif generic == "reject" or (generic in ("add header", "rewrite subject")
+                                  and own >= WARN_AT):
+        verdict = "spam"
+    elif own >= WARN_AT or generic in ("add header", "rewrite subject"):
+        verdict = "risky"
+    else:
+        verdict = "clean"
+    if generic in ("add header", "rewrite subject") and verdict == "risky":
+        signs = [*signs, Sign("filter_spam", 1.0, f"the spam filter scored it "
+                                                  f"{spam.score:.1f} (spam from "
+                                                  f"{spam.required:.1f} to reject)")]
+    if spam is not None:
+        filters = f"rspamd {spam.version} + Leadqual's checks".replace("rspamd  +", "rspamd +")
+    else:
+        filters = "Leadqual's checks only" + (f" ({spam_error})" if spam_error else "")
+    score = round(own + (spam.score if spam is not None else 0.0), 2)
+    return Screening(verdict, score, tuple(signs), spam.score if spam is not None else None,
+                     generic, symbols[:12], filters[:300])
