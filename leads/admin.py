@@ -143,7 +143,7 @@ class MailboxForm(forms.ModelForm):
     class Meta:
         model = Mailbox
         fields = ["name", "host", "port", "security", "username", "password_env", "password",
-                  "folder", "active"]
+                  "folder", "active", "readers"]
 
     def clean(self):
         data = super().clean()
@@ -190,6 +190,7 @@ class MailboxAdmin(_AdminsOnly, admin.ModelAdmin):
                     "last_polled_at", "last_error"]
     list_filter = ["active", "security"]
     readonly_fields = ["last_polled_at", "last_uid", "uidvalidity", "last_error"]
+    filter_horizontal = ["readers"]
     actions = ["poll_now"]
 
     @admin.action(description=_("Read the selected mailboxes now"))
@@ -205,17 +206,22 @@ class MailboxAdmin(_AdminsOnly, admin.ModelAdmin):
 class MailMessageAdmin(_AdminsOnly, admin.ModelAdmin):
     """What every email became; failed ones keep the message and the reason."""
 
-    list_display = ["created_at", "direction", "outcome", "from_address", "subject",
-                    "company", "mailbox"]
-    list_filter = ["direction", "outcome", "source", "mailbox"]
+    list_display = ["created_at", "direction", "outcome", "screen_verdict", "from_address",
+                    "subject", "company", "mailbox"]
+    list_filter = ["direction", "outcome", "screen_verdict", "decision", "source", "mailbox"]
     search_fields = ["message_id", "from_address", "subject", "company__name"]
     list_select_related = ["company", "mailbox"]
+    # Every field read-only, the screening and the decision too: a decision on held-back
+    # mail is made on its page (held_decide: audited, teaches the filter), not here.
     readonly_fields = [field.name for field in MailMessage._meta.fields if field.name != "raw"]
     date_hierarchy = "created_at"
     actions = ["read_again"]
 
     def has_add_permission(self, request, *args):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("raw")  # held mail keeps up to 10 MB
 
     @admin.action(description=_("Read the selected failed messages again"))
     def read_again(self, request, queryset):

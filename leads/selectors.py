@@ -1,10 +1,14 @@
 """Reads that are more than a get(); visibility rules live here."""
 
+import re
+from dataclasses import dataclass
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
-from leads.models import Activity, Company, ContactChannel, Inquiry
+from leads.models import Activity, Company, ContactChannel, Inquiry, Mailbox, MailMessage
 from leads.roles import can_work_leads, is_manager
 
 
@@ -31,10 +35,13 @@ def inquiry_list(*, user) -> QuerySet[Inquiry]:
 
 
 def company_list(*, user) -> QuerySet[Company]:
-    """The inbox rows: headline fields live on the company, so no joins but the owner."""
+    """The inbox rows: headline fields live on the company, so no joins but the owner;
+    ``mail_risk``: a mail of the buyer carried a risk (one subquery per row of the page,
+    in the same query)."""
     return (
         companies_visible_to(user)
         .select_related("owner")
+        .annotate(mail_risk=Exists(MailMessage.objects.filter(RISK_MAIL, company=OuterRef("pk"))))
         .order_by(F("last_received_at").desc(nulls_last=True), "-id")
     )
 
@@ -55,6 +62,9 @@ def company_detail(*, user, pk: int) -> Company:
             ),
             Prefetch("activities", queryset=Activity.objects.select_related("author")
                      .order_by("-created_at", "-id")),
+            Prefetch("mail", queryset=MailMessage.objects.filter(RISK_MAIL)
+                     .select_related("decided_by").only(*RISK_FIELDS)
+                     .order_by("-created_at", "-id")[:3], to_attr="risk_mail"),
         )
         .get(pk=pk)
     )
@@ -99,3 +109,194 @@ def company_countries(companies: QuerySet[Company]) -> list[str]:
     with connections[companies.db].cursor() as cursor:
         cursor.execute(sql, [*params, *params])
         return [row[0] for row in cursor.fetchall()]
+
+
+# --- held-back mail ---------------------------------------------------------------
+
+# What each sign of leads.mail.phishing / leads.mail.screen is called on the pages.
+SIGN_LABELS = {
+    "marketplace_impersonation": _("Poses as a marketplace or provider"),
+    "lookalike_domain": _("Look-alike domain"),
+    "credential_link": _("Credential lure (link)"),
+    "password_form": _("Asks for a password"),
+    "dangerous_attachment": _("Dangerous attachment"),
+    "risky_attachment": _("Risky attachment"),
+    "payment_diversion": _("Payment diversion"),
+    "advance_fee": _("Advance fee or credentials by mail"),
+    "account_lure": _("Mailbox or parcel lure"),
+    "auth_fail": _("Sender authentication failed"),
+    "reply_to_mismatch": _("Replies go elsewhere"),
+    "filter_phishing": _("Spam filter: phishing"),
+    "filter_spam": _("Spam filter: spam"),
+}
+
+# Mail that reached the intake with a risk: passed with a warning, or held and released.
+RISK_MAIL = Q(screen_verdict=MailMessage.Screen.RISKY) | Q(
+    decision=MailMessage.Decision.RELEASED)
+RISK_FIELDS = ("id", "company_id", "subject", "sent_at", "created_at", "screen_verdict",
+               "screen_signs", "decision", "decided_at", "decided_by__id",
+               "decided_by__username", "decided_by__first_name", "decided_by__last_name")
+# Held back now, or held back once and decided since (its outcome is then what it became).
+HELD = Q(outcome=MailMessage.Outcome.HELD) | Q(decision__in=MailMessage.Decision.values)
+UNDECIDED = Q(outcome=MailMessage.Outcome.HELD, decision="")
+
+
+def sign_label(code: str) -> str:
+    return str(SIGN_LABELS.get(code, code))
+
+
+def sign_reasons(signs, limit: int | None = None, *,
+                 varied: bool = False) -> list[tuple[str, str]]:
+    """(label, evidence) of a message's ``screen_signs``, heaviest first as stored;
+    ``varied``: one of each kind first (two look-alike hosts say less than a look-alike
+    host and a credential lure)."""
+    signs = [s for s in (signs or []) if isinstance(s, dict)]
+    if varied:
+        first, rest, seen = [], [], set()
+        for sign in signs:
+            (rest if sign.get("code") in seen else first).append(sign)
+            seen.add(sign.get("code"))
+        signs = first + rest
+    return [(sign_label(s.get("code", "")), str(s.get("evidence", "")))
+            for s in signs[:limit]]
+
+
+def held_visible_to(user) -> QuerySet[MailMessage]:
+    """Managers and admins see all held-back mail; a rep that of the mailboxes they read
+    (``Mailbox.readers``) and the .eml files they uploaded themselves."""
+    held = MailMessage.objects.filter(HELD, direction=MailMessage.Direction.IN)
+    if is_manager(user):
+        return held
+    if can_work_leads(user):
+        mailboxes = Mailbox.readers.through.objects.filter(user=user).values("mailbox_id")
+        return held.filter(Q(mailbox__in=mailboxes) | Q(user=user))
+    return held.none()
+
+
+def held_undecided_count(user) -> int:
+    return held_visible_to(user).filter(UNDECIDED).count()
+
+
+HELD_STATES = ("undecided", "decided", "all")
+
+
+def held_list(*, user, state: str = "undecided", verdict: str = "") -> QuerySet[MailMessage]:
+    """The rows of the held-back list: the message bytes and text stay in the database."""
+    rows = held_visible_to(user)
+    if state == "undecided":
+        rows = rows.filter(UNDECIDED)
+    elif state == "decided":
+        rows = rows.filter(decision__in=MailMessage.Decision.values)
+    if verdict in (MailMessage.Screen.PHISHING, MailMessage.Screen.SPAM):
+        rows = rows.filter(screen_verdict=verdict)
+    return (rows.select_related("mailbox", "decided_by", "user")
+            .defer("raw", "body", "references", "attachments")
+            .order_by("-created_at", "-id"))
+
+
+@dataclass(frozen=True)
+class HeldLink:
+    shown: str
+    target: str  # defanged
+    elsewhere: bool  # the text shows another host than the link goes to
+
+
+@dataclass(frozen=True)
+class HeldAttachment:
+    number: int
+    name: str
+    content_type: str
+    size: int
+    danger: str  # why it is dangerous (leads.mail.phishing), or ""
+
+
+@dataclass(frozen=True)
+class HeldContents:
+    """What a held-back message says, read from the bytes it came as, all of it text:
+    never its HTML, never a clickable address."""
+
+    headers: list[tuple[str, str]]
+    authentication: str
+    text: str
+    links: list[HeldLink]
+    attachments: list[HeldAttachment]
+
+
+_URL_IN_TEXT = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
+_SHOWN_HOST = re.compile(r"^(?:https?://)?((?:[\w-]+\.)+[a-z]{2,})(?:[/:?#]|$)", re.IGNORECASE)
+# "From" and "To" are the date ranges' words elsewhere (从, 到): the headers have their own.
+HEADERS = (("From", _("Sender")), ("Reply-To", _("Reply-To")), ("To", _("Recipients")),
+           ("Cc", _("Cc")), ("Subject", _("Subject")), ("Date", _("Date")))
+
+
+def _header_value(message, name: str) -> str:
+    from leads.mail.parse import safe_text
+
+    try:
+        values = [str(value) for value in message.get_all(name, [])]
+    except (ValueError, IndexError, TypeError, AttributeError):
+        values = [str(v) for k, v in message.raw_items() if k.lower() == name.lower()]
+    return safe_text(" ".join(" ".join(values).split()))[:2000]
+
+
+def defanged_text(text: str) -> str:
+    """The text with its web addresses defanged: read, copied, never followed by accident."""
+    from leads.mail.phishing import defang
+
+    return _URL_IN_TEXT.sub(lambda found: defang(found.group(0)), text)
+
+
+def held_contents(message: MailMessage) -> HeldContents:
+    from leads.mail.parse import html_to_text, read_message, safe_text
+    from leads.mail.phishing import (
+        _danger,
+        _parts,
+        attachments_of,
+        authentication_results,
+        defang,
+        links_of,
+    )
+
+    raw = bytes(message.raw or b"")
+    parsed = read_message(raw) if raw else None
+    headers, authentication, links, attachments = [], "", [], []
+    html, text = ([], []) if parsed is None else _parts(parsed)
+    body = message.body or "\n\n".join(t.strip() for t in text) or "\n\n".join(
+        html_to_text(h).strip() for h in html)
+    if parsed is not None:
+        for name, label in HEADERS:
+            value = _header_value(parsed, name)
+            if value:
+                headers.append((str(label), value))
+        results = authentication_results(parsed)
+        authentication = " · ".join(f"{method.upper()} {'/'.join(found)}"
+                                    for method, found in results.items())
+        seen = set()
+        for link in links_of(html, text):
+            shown = " ".join(link.shown.split())[:200]
+            if (shown, link.href) in seen or not link.href:
+                continue
+            seen.add((shown, link.href))
+            shown_host = _SHOWN_HOST.match(shown.strip())
+            elsewhere = bool(shown_host and link.host and
+                             shown_host.group(1).lower().rstrip(".") != link.host)
+            links.append(HeldLink(defanged_text(shown), defang(link.href)[:500], elsewhere))
+        for number, attachment in enumerate(attachments_of(parsed)):
+            attachments.append(HeldAttachment(
+                number, safe_text(attachment.name)[:255], attachment.content_type,
+                len(attachment.data), _danger(attachment.name, attachment.data)))
+    return HeldContents(headers, authentication, defanged_text(safe_text(body))[:50_000],
+                        links[:200], attachments)
+
+
+def held_attachment(message: MailMessage, number: int):
+    """The ``number``-th attachment (``leads.mail.phishing.Attachment``) and why it is
+    dangerous; None when there is no such attachment."""
+    from leads.mail.parse import read_message
+    from leads.mail.phishing import _danger, attachments_of
+
+    raw = bytes(message.raw or b"")
+    found = attachments_of(read_message(raw)) if raw else []
+    if not 0 <= number < len(found):
+        return None
+    return found[number], _danger(found[number].name, found[number].data)

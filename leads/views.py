@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -6,10 +8,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.html import format_html
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from leads import selectors, services
 from leads.exporting import export_inquiries
@@ -29,7 +32,7 @@ from leads.forms import (
 )
 from leads.importer import AUTO, UnreadableFile, detect_preset, read_table
 from leads.mail.forms import AwayRecordForm, EmlUploadForm
-from leads.mail.services import away_record, mail_ingest
+from leads.mail.services import away_record, held_decide, mail_ingest
 from leads.models import (
     Company,
     CompanyStatus,
@@ -40,6 +43,8 @@ from leads.models import (
 )
 from leads.roles import can_work_leads, is_manager
 from leads.services import ClaimRefused
+
+log = logging.getLogger(__name__)
 
 
 def _next_url(request) -> str:
@@ -417,6 +422,9 @@ def mail_upload(request):
         if record.outcome == MailMessage.Outcome.FAILED:
             messages.error(request, _("This email was kept but could not be used: %(reason)s")
                            % {"reason": record.reason})
+        elif record.outcome == MailMessage.Outcome.HELD:
+            messages.warning(request, _held_notice(record))
+            return redirect("leads:mail-upload")
         elif not created:
             messages.info(request, _("This email was already added (%(outcome)s).")
                           % {"outcome": record.get_outcome_display()})
@@ -426,8 +434,8 @@ def mail_upload(request):
         visible = record.company_id and selectors.companies_visible_to(request.user).filter(
             pk=record.company_id).exists()
         return redirect(record.company if visible else "leads:mail-upload")
-    recent = MailMessage.objects.filter(user=request.user, source="upload").order_by(
-        "-created_at")[:10]
+    recent = MailMessage.objects.filter(user=request.user, source="upload").defer(
+        "raw", "body").order_by("-created_at")[:10]
     return render(request, "leads/mail_upload.html", {"form": form, "recent": recent})
 
 
@@ -450,3 +458,167 @@ def mail_away_record(request, pk: int, message_id: int):
     messages.success(request, _("Vacation recorded until %(day)s: no follow-up lands before.")
                      % {"day": last_day.isoformat()})
     return redirect(company)
+
+
+# --- held-back mail -------------------------------------------------------------------
+# Spam and phishing are held back before they become an inquiry or a reply. Their pages
+# show them defanged: text only, never the mail's HTML, no address that can be clicked,
+# attachments only after a page that names the risk.
+
+
+def _held_notice(record: MailMessage) -> str:
+    """"Held back as phishing: <first reason>", with a link to the message's page."""
+    reasons = selectors.sign_reasons(record.screen_signs, 1)
+    reason = f"{reasons[0][0]}: {reasons[0][1]}" if reasons else record.reason
+    return format_html('{} <a href="{}">{}</a>', _("Held back as %(verdict)s: %(reason)s") % {
+        "verdict": _verdict_word(record.screen_verdict), "reason": reason},
+        reverse("leads:held", args=[record.pk]), _("Open it (defanged)"))
+
+
+def _verdict_word(verdict: str) -> str:
+    return _("phishing") if verdict == MailMessage.Screen.PHISHING else _("spam")
+
+
+def _visible_held(request, pk: int) -> MailMessage:
+    _require_role(request.user)
+    try:
+        return selectors.held_visible_to(request.user).select_related(
+            "mailbox", "decided_by", "company", "user").get(pk=pk)
+    except MailMessage.DoesNotExist as exc:
+        raise Http404(_("No such held-back message, or not one of your mailboxes.")) from exc
+
+
+@login_required
+def held_list(request):
+    """Held-back mail: undecided first (the default), or decided, or all."""
+    _require_role(request.user)
+    state = request.GET.get("state", "undecided")
+    state = state if state in selectors.HELD_STATES else "undecided"
+    verdict = request.GET.get("verdict", "")
+    verdict = verdict if verdict in (MailMessage.Screen.PHISHING, MailMessage.Screen.SPAM) \
+        else ""
+    page = Paginator(selectors.held_list(user=request.user, state=state, verdict=verdict),
+                     50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "leads/held_list.html", {
+        "page_obj": page, "query": query.urlencode(), "state": state, "verdict": verdict,
+        "rows": [{"message": m, "reasons": selectors.sign_reasons(m.screen_signs, 2, varied=True)}
+                 for m in page.object_list],
+        "states": [("undecided", _("Undecided")), ("decided", _("Decided")), ("all", _("All"))],
+        "verdicts": [("", _("Phishing and spam")),
+                     (MailMessage.Screen.PHISHING, _("Phishing")),
+                     (MailMessage.Screen.SPAM, _("Spam"))],
+    })
+
+
+@login_required
+def held_detail(request, pk: int):
+    message = _visible_held(request, pk)
+    return render(request, "leads/held_detail.html", {
+        "message": message, "contents": selectors.held_contents(message),
+        "reasons": selectors.sign_reasons(message.screen_signs),
+        "symbols": [(name, score) for name, score in (message.spam_symbols or [])[:10]],
+        "can_download_raw": is_manager(request.user),
+        "company_visible": bool(message.company_id) and selectors.companies_visible_to(
+            request.user).filter(pk=message.company_id).exists(),
+    })
+
+
+@login_required
+@require_POST
+def held_decision(request, pk: int):
+    """**Not spam** releases the message into the intake; **Spam** confirms it."""
+    from leads.context_processors import held_count_changed
+
+    message = _visible_held(request, pk)
+    if request.POST.get("spam") not in ("0", "1"):
+        messages.error(request, _("Choose Not spam or Spam."))
+        return redirect("leads:held", pk=message.pk)
+    if not message.decision:
+        message = held_decide(message=message, user=request.user,
+                              spam=request.POST["spam"] == "1")
+        held_count_changed()
+        if message.decided_by_id == request.user.pk:
+            messages.success(request, _decision_notice(request, message))
+            return redirect(_next_held_url(request, message))
+    messages.info(request, _("Already decided by %(who)s: %(decision)s.") % {
+        "who": _user_name(message.decided_by), "decision": message.get_decision_display()})
+    return redirect(_next_held_url(request, message))
+
+
+def _next_held_url(request, message: MailMessage) -> str:
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                require_https=request.is_secure()):
+        return back
+    return reverse("leads:held", args=[message.pk])
+
+
+def _user_name(user) -> str:
+    return (user.get_full_name() or user.username) if user else _("someone")
+
+
+def _decision_notice(request, message: MailMessage) -> str:
+    if message.decision == MailMessage.Decision.CONFIRMED:
+        return _("Confirmed as spam; the spam filter learns from it.")
+    company = message.company
+    if company is None:
+        return _("Released: %(outcome)s.") % {"outcome": message.get_outcome_display()}
+    visible = selectors.companies_visible_to(request.user).filter(pk=company.pk).exists()
+    name = format_html('<a href="{}">{}</a>', company.get_absolute_url(), company.name) \
+        if visible else company.name
+    if message.outcome == MailMessage.Outcome.INQUIRY:
+        return format_html(_("Released: it became a new inquiry of {company}."), company=name)
+    if message.outcome == MailMessage.Outcome.REPLY:
+        return format_html(_("Released: added to {company} as the buyer's reply."),
+                           company=name)
+    return format_html(_("Released: {outcome} ({company})."),
+                       outcome=message.get_outcome_display(), company=name)
+
+
+def _download(data: bytes, filename: str) -> HttpResponse:
+    """The bytes as a download that no browser opens or guesses the type of."""
+    response = HttpResponse(data, content_type="application/octet-stream")
+    filename = "".join(c for c in filename if c.isprintable()).strip()[:200] or "attachment"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def held_attachment(request, pk: int, number: int):
+    """GET: a page that names the risk; POST (its button): the file, as a download."""
+    message = _visible_held(request, pk)
+    found = selectors.held_attachment(message, number)
+    if found is None:
+        raise Http404(_("No such attachment."))
+    attachment, danger = found
+    name = attachment.name or f"attachment-{number + 1}.bin"
+    if request.method == "POST":
+        log.info("mail.held.download message=%s attachment=%s user=%s", message.pk, number,
+                 request.user.pk)
+        return _download(attachment.data, name)
+    return render(request, "leads/held_download.html", {
+        "message": message, "name": name, "danger": danger, "size": len(attachment.data),
+        "content_type": attachment.content_type, "raw": False})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def held_raw(request, pk: int):
+    """The whole message as it came (.eml), for managers and admins, after the warning."""
+    _require_role(request.user)
+    if not is_manager(request.user):
+        raise PermissionDenied(_("Only managers and admins download the raw message."))
+    message = _visible_held(request, pk)
+    if not message.raw:
+        raise Http404(_("The message itself was not kept."))
+    if request.method == "POST":
+        log.info("mail.held.download message=%s raw=1 user=%s", message.pk, request.user.pk)
+        return _download(bytes(message.raw), f"held-{message.pk}.eml")
+    return render(request, "leads/held_download.html", {
+        "message": message, "name": f"held-{message.pk}.eml", "danger": "",
+        "size": len(message.raw), "content_type": "message/rfc822", "raw": True})

@@ -59,6 +59,7 @@ class World:
     keyword: object
     industry: object
     away_mail: object  # an out-of-office reply to the rep's company
+    held_mail: object  # a phishing mail the rep uploaded, held back
     fit_model: object  # a retrained fit model waiting for an admin
 
 
@@ -67,7 +68,7 @@ class Row:
     name: str  # URL name for reverse(), or the path of an unnamed URL
     method: str
     expect: dict
-    args: tuple[str, ...] = ()  # World attributes whose pk go into the URL
+    args: tuple[str | int, ...] = ()  # World attributes whose pk go into the URL; numbers
     data: Callable[[World], dict] | None = None
     query: str = ""
     api: bool = False  # JSON body
@@ -77,7 +78,8 @@ class Row:
         query = self.query.format(company=world.company.pk)
         if self.name.startswith("/"):
             return self.name + query
-        return reverse(self.name, args=[getattr(world, a).pk for a in self.args]) + query
+        return reverse(self.name, args=[a if isinstance(a, int) else getattr(world, a).pk
+                                        for a in self.args]) + query
 
     def label(self, world: World) -> str:
         return f"{self.method} {self.url(world)}"
@@ -99,6 +101,14 @@ def _eml_upload(world: World) -> dict:
     eml = (b"From: Mehmet Kaya <mehmet@kayasu-matrix.com.tr>\r\nSubject: UV lamps\r\n"
            b"Message-ID: <matrix-upload@kayasu-matrix.com.tr>\r\n\r\nNeed UV lamps.\r\n")
     return {"file": SimpleUploadedFile("inquiry.eml", eml, content_type="message/rfc822")}
+
+
+_HELD_RAW = (b"From: Alibaba.com <notice@alibaba-matrix.example>\r\n"
+             b"Subject: Your Alibaba.com account\r\nMessage-ID: <held@matrix-phish.example>\r\n"
+             b"MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+             b"--b\r\nContent-Type: text/plain\r\n\r\nSign in: https://alibaba-matrix.example\r\n"
+             b"--b\r\nContent-Type: application/octet-stream\r\n"
+             b"Content-Disposition: attachment; filename=order.exe\r\n\r\nMZ\r\n--b--\r\n")
 
 
 def _step_fields(prefix: str) -> dict:
@@ -177,6 +187,15 @@ ROWS: tuple[Row, ...] = (
         data=lambda w: {"last_day": _tomorrow()}),
     Row("leads:mail-upload", "GET", ROLE_PAGE),
     Row("leads:mail-upload", "POST", cols(LOGIN, 302, 302, 302, 302, 403), data=_eml_upload),
+    # Held-back mail: the rep's upload; reps see their mailboxes' and uploads, managers all.
+    Row("leads:held-list", "GET", ROLE_PAGE),
+    Row("leads:held", "GET", OWN_PAGE, args=("held_mail",)),
+    Row("leads:held-decide", "POST", OWN_ACTION, args=("held_mail",),
+        data=lambda w: {"spam": "1"}),
+    Row("leads:held-attachment", "GET", OWN_PAGE, args=("held_mail", 0)),
+    Row("leads:held-attachment", "POST", OWN_PAGE, args=("held_mail", 0)),
+    Row("leads:held-raw", "GET", MANAGER_PAGE, args=("held_mail",)),
+    Row("leads:held-raw", "POST", MANAGER_PAGE, args=("held_mail",)),
     # followup/urls.py
     Row("followup:reminders", "GET", ROLE_PAGE),
     Row("followup:dashboard", "GET", MANAGER_PAGE),
@@ -283,6 +302,11 @@ def build_world() -> World:
             direction="in", outcome="away", message_id="<away@matrix-aqua.de>",
             company=company, from_address="jonas@matrix-aqua.de", subject="Out of office",
             away_first_day=today, away_last_day=today + timedelta(days=5)),
+        held_mail=MailMessage.objects.create(
+            direction="in", outcome="held", message_id="<held@matrix-phish.example>",
+            source="upload", user=rep, from_address="notice@alibaba-matrix.example",
+            subject="Your Alibaba.com account", screen_verdict="phishing", screen_score=20,
+            raw=_HELD_RAW),
         fit_model=FitModel.objects.create(status="candidate"),
     )
 
@@ -302,6 +326,7 @@ def fingerprint(world: World) -> dict:
         ContactChannel,
         ImportBatch,
         Inquiry,
+        MailMessage,
         Profile,
         TeamSettings,
     )
@@ -317,6 +342,8 @@ def fingerprint(world: World) -> dict:
         "step": list(CadenceStep.objects.filter(pk=world.step.pk).values()),
         "industry": list(Industry.objects.filter(pk=world.industry.pk).values()),
         "team": list(TeamSettings.objects.values()),
+        "held": list(MailMessage.objects.filter(pk=world.held_mail.pk).values(
+            "outcome", "decision", "decided_by")),
     }
 
 
