@@ -377,6 +377,7 @@ def signs_of(message: EmailMessage, *, from_name: str = "", from_address: str = 
     signs += _form_signs(html, attachments)
     signs += _attachment_signs(attachments, words)
     signs += _fraud_signs(subject + "\n" + words)
+    signs += _offer_signs(message, subject, words)
     signs += _authentication_signs(message, from_domain, own)
     signs += _reply_to_signs(message, from_domain)
     return _merged(signs)
@@ -912,6 +913,102 @@ def _fraud_signs(text: str) -> list[Sign]:
         elif _ADVANCE_FEE.search(sentence):
             signs.append(Sign("advance_fee", STRONG, f"“{sentence[:160]}”"))
     return signs[:3]
+
+
+# --- unsolicited offers ---------------------------------------------------------------------
+# What fills an exporter's mailbox besides buyers: SEO and web-design pitches, "buyer
+# databases", loans and crypto, pills, casinos, lotteries, sale adverts, trade-show booths,
+# freight offers, other factories' adverts. One of the first four holds the mail as spam
+# (``NO_BUYER_WRITES``); another is shown as a sign, and two together (or one in bulk
+# mail) hold it.
+OFFERS = {
+    "search ranking or marketing": (
+        r"first page (?:of|on) google", r"(?:rank|ranking|position)\w* (?:on|in) google",
+        r"\bseo\b (?:services?|expert|agency|package|audit|ready|and)", r"backlinks?\b",
+        r"guest posts?", r"google maps? (?:ranking|listing|top)", r"top 3 on google maps",
+        r"(?:five|5)[- ]star reviews", r"more (?:traffic|leads|clients|customers) (?:for|to|in)",
+        r"digital marketing (?:agency|services|experts?)", r"email marketing (?:software|tool|"
+        r"service)", r"bulk (?:e-?mail|sms|whatsapp)", r"(?:website|web) (?:re)?design (?:offer|"
+        r"services?|package)", r"we (?:design|build|develop) (?:fast |modern |professional )?"
+        r"(?:mobile-friendly )?websites", r"primera p[aá]gina de google",
+        r"posicionamiento (?:web|seo|garantizado|en google)", r"primeira p[aá]gina do google",
+        r"tr[aá]fego pago", r"marketing digital", r"продвижени\w* сайт", r"в топ-?\d+",
+        r"поисков\w+ (?:систем|выдач)", r"seo hizmet", r"google'da ilk sayfa",
+        r"web tasar[ıi]m", r"r[ée]f[ée]rencement", r"premi[èe]re page de google",
+        r"suchmaschinenoptimierung", r"erste seite (?:bei|von) google", "تحسين محركات البحث",
+        "الصفحة الأولى (?:في|على) جوجل", r"dịch vụ seo", r"jasa seo", "谷歌排名", "网站优化",
+        "seo优化", "邮件群发", "自动群发", "开发信", "搜索全球采购商", "获客"),
+    "contact lists for sale": (
+        r"(?:importer|buyer|customer|b2b|email|e-mail|company|contact|distributor)s?'? "
+        r"(?:e-?mail )?(?:database|data ?base|list|leads|directory) (?:for sale|available|of|"
+        r"includes|with|in \d+)", r"verified (?:importer|buyer|b2b|e-?mail|contact)s?",
+        r"\d[\d,.]* (?:million )?(?:verified )?(?:importer|buyer|email|contact)s?\b.{0,40}"
+        r"(?:usd|\$|eur|price|only)", r"customs data", r"база?\w* (?:данных )?(?:клиентов|"
+        r"покупателей|импортеров|предприятий)", r"базы данных", r"base de (?:dados|datos) de "
+        r"(?:compradores|importadores|clientes|empresas)", "海关数据", "买家数据", "客户名录",
+        "采购商邮箱"),
+    "loans, investment or crypto": (
+        r"(?:business|working capital|personal|instant|fast|quick) (?:loans?|funding|capital)",
+        r"pre-?approved", r"guaranteed (?:returns?|profits?|results?|income)",
+        r"(?:crypto|bitcoin|btc|forex|ai) (?:trading|investment|profits?|robot|bot|wealth)",
+        r"trading (?:bot|robot)", r"passive income", r"earn \$?[\d,.]+ (?:per|a|each) (?:day|"
+        r"week|month)", r"turn \$?[\d,.]+ into", r"bad credit", r"no collateral",
+        r"pr[ée]stamo", r"empr[ée]stimo", r"cr[ée]dito r[aá]pido", r"кредит\w* (?:для бизнеса|"
+        r"без|до)", r"без залога", r"\bkredi\b", r"cr[ée]dit (?:rapide|entreprise|sans)",
+        r"financement (?:jusqu|rapide|sans)", "تداول العملات الرقمية", "الكريبتو", "贷款",
+        "投资回报", r"vay (?:tiền|nhanh|vốn)", r"pinjaman", r"kredit tanpa"),
+    "pills, casino or lottery": (
+        r"\bv[i1!|]-?a-?g-?r-?a\b", r"\bc[i1!|]-?a-?l-?i-?s\b", r"no prescription",
+        r"online pharmacy", r"cheap (?:meds|pills)", r"\bcasino\b", r"free spins",
+        r"\bjackpot\b", r"you(?:'ve| have)? (?:won\b(?!')|been selected)", r"\blottery\b",
+        r"prize winner", r"claim your (?:prize|bonus)",
+        r"loterie|gagnant", r"loter[ií]a|ganador", r"loteria|pr[êe]mio", r"лотере", r"piyango",
+        "يانصيب", "جائزة نقدية", "中奖", "彩票", "代开.{0,6}发票", "代.开"),
+    "sale advert": (
+        r"black friday", r"cyber monday", r"(?:up to|hasta|até|jusqu'à|bis zu|до) -?\d{2}\s?%",
+        r"\d{2}\s?% (?:off|de descuento|de desconto|de réduction|rabatt|скидк)",
+        r"%\d{2}'?[ey]? varan indirim", r"shop now", r"comprar ahora", r"compre agora",
+        r"acheter maintenant", r"jetzt kaufen", r"купить сейчас", r"alışverişe başla",
+        "تسوق الآن", "خصومات تصل", "限时优惠", "立即购买", r"efsane cuma", "الجمعة البيضاء"),
+    "trade show or directory listing": (
+        r"(?:book|reserve|réservez|reserve su|reserve seu) (?:your |votre |su |seu )?"
+        r"(?:booth|stand|stand space)", r"booth (?:space|available)", r"exhibition stand",
+        r"(?:company|business) listing", r"export directory", "展位", "展团", "招商"),
+    "freight offer": (
+        r"(?:best|cheap|competitive|lowest) (?:freight|shipping|sea freight|air freight) "
+        r"(?:rates?|prices?)", r"we (?:are|is) (?:a |an )?(?:professional |leading )?"
+        r"(?:freight forwarder|shipping agent|logistics company)", r"door to door (?:service|"
+        r"also available)", "货代", "海运费优惠"),
+    "another factory's advert": (
+        r"this is \w+ from (?:a |an )?(?:\w+ ){0,3}(?:factory|manufacturer|supplier)",
+        r"we (?:are|have been) (?:a |an )?(?:professional |leading )?(?:\w+ ){0,3}"
+        r"(?:factory|manufacturer) .{0,60}(?:free samples?|price list|moq|catalog)",
+        r"would you like (?:to get )?our (?:price list|catalog|catalogue)"),
+}
+# Offers no buyer of UV lamps makes: one is enough to hold the mail as spam.
+NO_BUYER_WRITES = {"search ranking or marketing", "contact lists for sale",
+                   "loans, investment or crypto", "pills, casino or lottery"}
+_OFFER = {family: re.compile("|".join(words), re.IGNORECASE)
+          for family, words in OFFERS.items()}
+_BULK = re.compile(r"bulk|list|junk", re.IGNORECASE)
+
+
+def _offer_signs(message: EmailMessage, subject: str, words: str) -> list[Sign]:
+    text = f"{subject}\n{words[:3000]}"
+    found = []
+    for family, pattern in _OFFER.items():
+        match = pattern.search(text)
+        if match:
+            weight = 3.0 if family in NO_BUYER_WRITES else 2.0
+            found.append(Sign("unsolicited_offer", weight,
+                              f"{family}: “{' '.join(match.group(0).split())[:60]}”"))
+    found.sort(key=lambda sign: -sign.weight)
+    bulk = bool(message.get("List-Unsubscribe")) or bool(
+        _BULK.search(str(message.get("Precedence", ""))))
+    if found and (bulk or len(found) >= 2):
+        found[0] = Sign("unsolicited_offer", 3.0, found[0].evidence +
+                        (" in bulk mail" if bulk else f" and {len(found) - 1} more"))
+    return found[:3]
 
 
 # --- authentication ---------------------------------------------------------------------------

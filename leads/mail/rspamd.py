@@ -145,6 +145,7 @@ def filter_version(url: str, *, timeout: float = 1.0) -> str | None:
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent.parent / "config" / "rspamd"
 STOCK_CONFIG = Path("/etc/rspamd/rspamd.conf")
+SHARE_DIR = Path("/usr/share/rspamd")
 DAEMON_USER = "_rspamd"  # Debian's; the workers drop to it when we are root
 
 
@@ -160,6 +161,11 @@ def server_prepare(run_dir: Path, *, cache_dir: Path | None = None) -> None:
     for name, domains in (("freemail.map", FREE_MAIL_DOMAINS),
                           ("disposable.map", DISPOSABLE_DOMAINS)):
         (run_dir / name).write_text("".join(f"{d}\n" for d in sorted(domains)))
+    suffixes = SHARE_DIR / "effective_tld_names.dat"
+    known = suffixes.read_text(encoding="utf-8") if suffixes.exists() else ""
+    (run_dir / "effective_tld_names.dat").write_text(
+        known + "\n// Reserved for examples and tests (RFC 2606, RFC 6761)\n"
+        "example\ntest\ninvalid\n", encoding="utf-8")
     if os.geteuid() == 0 and _daemon_user_exists():
         for directory in (run_dir, cache_dir):
             if directory is not None:

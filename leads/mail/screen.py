@@ -7,8 +7,10 @@ Pure: no Django, no network (the caller asks rspamd and passes its answer in).
 - **phishing**: a strong sign of the exporters' checks (a look-alike domain, a forged
   marketplace notice, a dangerous attachment, a credential or payment lure), or several
   weaker ones together;
-- **spam**: the generic filter's score at its reject line, or above its spam line
-  together with a sign of our own;
+- **spam**: the generic filter says spam (its "add header" line and above: with the
+  connection-level checks off it no longer scores buyers' mail so high), or its points
+  and a sign of ours reach that line together, or an unsolicited offer no buyer makes
+  (or two of a milder kind, or one in bulk mail);
 - **risky**: passed, but carrying a sign the rep should see (an HTML attachment, a link
   that shows another host, a failed authentication);
 - **clean**.
@@ -24,7 +26,9 @@ from leads.mail.phishing import PHISHING_AT, STRONG, WARN_AT, Sign, signs_of
 # rspamd's symbols that speak of phishing (its own phishing module, and the URL checks)
 PHISHING_SYMBOLS = ("PHISHING", "PHISHED_OPENPHISH", "PHISHED_PHISHTANK", "HTTP_TO_IP",
                     "SUSPICIOUS_URL_IN_SUSPICIOUS_MESSAGE")
-GENERIC_SPAM_AT = 6.0  # rspamd's stock "add header" line, when it gives none
+SPAM_ACTIONS = ("reject", "add header", "rewrite subject")
+SPAM_LINE = 6.0  # rspamd's "add header" line in our configuration (local.d/actions.conf)
+OFFER_AT = 3.0  # unsolicited offers: two kinds together, or one in bulk mail
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,13 @@ def weight_of(signs) -> float:
     return sum(heaviest.values())
 
 
+def _beside(signs) -> float:
+    """Our signs that the filter's score does not count already (it scores disguised
+    links itself: a newsletter's click counters would count twice)."""
+    return weight_of([sign for sign in signs if sign.code not in (
+        "credential_link", "filter_phishing", "filter_spam")])
+
+
 def screen(message: EmailMessage, *, from_name: str = "", from_address: str = "",
            subject: str = "", own_domains: tuple[str, ...] = (), spam=None,
            spam_error: str = "") -> Screening:
@@ -70,19 +81,24 @@ def screen(message: EmailMessage, *, from_name: str = "", from_address: str = ""
             own += 3.0
     strong = any(sign.weight >= STRONG for sign in signs)
     generic = spam.action if spam is not None else ""
-    if strong or own >= PHISHING_AT:
+    offers = [sign for sign in signs if sign.code == "unsolicited_offer"]
+    fraud = own - weight_of(offers)
+    if strong or fraud >= PHISHING_AT:
         verdict = "phishing"
-    elif generic == "reject" or (generic in ("add header", "rewrite subject")
-                                  and own >= WARN_AT):
+    elif generic in SPAM_ACTIONS or sum(sign.weight for sign in offers) >= OFFER_AT or (
+            spam is not None and _beside(signs) >= WARN_AT and
+            spam.score + _beside(signs) >= SPAM_LINE):
+        # The filter's points and our signs on one scale: a mail the team taught the
+        # filter to doubt (Bayes) that also carries a sign of our own.
         verdict = "spam"
-    elif own >= WARN_AT or generic in ("add header", "rewrite subject"):
+    elif own >= WARN_AT:
         verdict = "risky"
     else:
         verdict = "clean"
-    if generic in ("add header", "rewrite subject") and verdict == "risky":
-        signs = [*signs, Sign("filter_spam", 1.0, f"the spam filter scored it "
-                                                  f"{spam.score:.1f} (spam from "
-                                                  f"{spam.required:.1f} to reject)")]
+    if generic in SPAM_ACTIONS:
+        top = ", ".join(name for name, _ in symbols[:3])
+        signs = [*signs, Sign("filter_spam", 3.0, f"the spam filter scored it "
+                                                  f"{spam.score:.1f} ({top})")]
     if spam is not None:
         filters = f"rspamd {spam.version} + Leadqual's checks".replace("rspamd  +", "rspamd +")
     else:

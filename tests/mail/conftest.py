@@ -107,13 +107,10 @@ def _rspamd_redis_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def rspamd(tmp_path_factory):
+def rspamd_server(tmp_path_factory):
     """Debian's rspamd with Leadqual's configuration for the session (tests.processes.
     RspamdServer), its Bayes in a Redis database of its own (emptied first), its
-    resolver a loopback port nobody answers on (``rspamd.dns``); Leadqual's settings
-    point at it while it runs."""
-    import os
-
+    resolver a loopback port nobody answers on (``rspamd.dns``)."""
     from django.conf import settings
 
     from tests.processes import RspamdServer
@@ -124,18 +121,29 @@ def rspamd(tmp_path_factory):
                           min_learns=RSPAMD_MIN_LEARNS, dns_server=sink.address,
                           cache_dir=settings.VAR_DIR / "rspamd-cache").start()
     server.dns, server.redis_url = sink, redis_url
-    values = {"LEADQUAL_RSPAMD_URL": server.url,
-              "LEADQUAL_RSPAMD_CONTROLLER_URL": server.controller_url}
+    yield server
+    server.stop()
+    sink.socket.close()
+
+
+@pytest.fixture
+def rspamd(rspamd_server):
+    """The session's rspamd, and Leadqual's settings pointing at it for this test only
+    (the other tests screen with Leadqual's checks alone)."""
+    import os
+
+    from django.conf import settings
+
+    values = {"LEADQUAL_RSPAMD_URL": rspamd_server.url,
+              "LEADQUAL_RSPAMD_CONTROLLER_URL": rspamd_server.controller_url}
     saved = {key: (os.environ.get(key), getattr(settings, key)) for key in values}
     os.environ.update(values)
     for key, value in values.items():
         setattr(settings, key, value)
-    yield server
+    yield rspamd_server
     for key, (environ, setting) in saved.items():
         if environ is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = environ
         setattr(settings, key, setting)
-    server.stop()
-    sink.socket.close()

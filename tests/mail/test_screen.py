@@ -212,16 +212,33 @@ class _Spam:  # the shape of rspamd's answer (leads.mail.rspamd.SpamScore)
         self.symbols = symbols
 
 
-def test_the_generic_filter_decides_spam_only_at_its_reject_line_or_with_a_sign():
+def test_the_generic_filter_s_spam_line_holds_mail_as_spam():
     clean = mail()
     assert screen(clean, spam=_Spam(16.0, "reject")).verdict == "spam"
-    assert screen(clean, spam=_Spam(7.0, "add header")).verdict == "risky"
+    held = screen(clean, spam=_Spam(7.0, "add header"))
+    assert held.verdict == "spam" and held.signs[-1].code == "filter_spam"
     assert screen(clean, spam=_Spam(1.0, "no action")).verdict == "clean"
-    with_sign = mail(headers={"Reply-To": "x@gmail.com"},
-                     sender="Ana <ana@aguas-norte.example>")
-    assert screen(with_sign, spam=_Spam(7.0, "add header")).verdict == "spam"
+    freight = mail(text="Best freight rates from Ningbo to Hamburg this week.")  # a sign, 2
+    assert screen(freight, spam=_Spam(3.0, "no action")).verdict == "risky"
+    assert screen(freight, spam=_Spam(4.2, "no action")).verdict == "spam"  # taught Bayes
+    assert screen(clean, spam=_Spam(5.9, "no action")).verdict == "clean"
     assert screen(clean, spam_error="rspamd does not answer").filters == \
         "Leadqual's checks only (rspamd does not answer)"
+
+
+@pytest.mark.parametrize(("text", "headers", "verdict"), [
+    ("We can bring your site to the first page of Google in 90 days.", {}, "spam"),
+    ("Pre-approved: working capital for your business, no collateral.", {}, "spam"),
+    ("我们的软件可一键搜索全球采购商邮箱，自动群发开发信。", {}, "spam"),
+    ("Best freight rates from Ningbo to Hamburg this week.", {}, "risky"),
+    ("Best freight rates from Ningbo. BLACK FRIDAY: up to 70% off our courier service.",
+     {}, "spam"),
+    ("Best freight rates from Ningbo to Hamburg this week.",
+     {"List-Unsubscribe": "<mailto:u@x.example>"}, "spam"),
+    ("Please quote 200 pcs of 36W lamps incl. freight to Jebel Ali, CIF.", {}, "clean"),
+])
+def test_unsolicited_offers_no_buyer_writes_are_spam(text, headers, verdict):
+    assert screen(mail(text=text, headers=headers)).verdict == verdict
 
 
 # --- the intake and the decisions ------------------------------------------------------
