@@ -83,6 +83,7 @@ def demo_seed(*, seed: int = 7) -> ImportBatch | None:
     _work_the_pipeline(users, random.Random(seed))
     team.round_robin = True
     team.save()
+    _demo_mail(users)
     return batch
 
 
@@ -160,3 +161,70 @@ def _work_the_pipeline(users: dict, rng: random.Random) -> None:
             owner__isnull=False, last_contact_at__gte=now - timedelta(days=21),
             status__in=[CompanyStatus.CONTACTED, CompanyStatus.AWAITING_REPLY]):
         cadence_advance(company, at=company.last_contact_at)
+
+
+def _demo_message(*, sender: str, subject: str, text: str, html: str = "",
+                  attachment: tuple[str, bytes] | None = None, days_ago: int = 1,
+                  headers: dict | None = None) -> bytes:
+    from email.message import EmailMessage
+    from email.utils import format_datetime, make_msgid
+
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = "sales@leadqual.example"
+    message["Subject"] = subject
+    message["Date"] = format_datetime(timezone.now() - timedelta(days=days_ago, hours=3))
+    message["Message-ID"] = make_msgid(domain="demo.leadqual.example")
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    if attachment:
+        message.add_attachment(attachment[1], maintype="application",
+                               subtype="octet-stream", filename=attachment[0])
+    return message.as_bytes()
+
+
+def _demo_mail(users: dict) -> None:
+    """The sales mailbox's latest mail as the intake screened it: two phishing lures and
+    an SEO offer held back, a buyer whose mail carries a risk (an HTML attachment) let
+    through with a warning. The mailbox is not polled (no server behind it)."""
+    from leads.mail.services import mail_ingest
+    from leads.models import Mailbox
+
+    mailbox, _ = Mailbox.objects.get_or_create(
+        username="sales@leadqual.example",
+        defaults={"name": "Sales (demo, not read)", "host": "imap.leadqual.example",
+                  "active": False})
+    mailbox.readers.add(users["lily"], users["kevin"])
+    lure_link = "https://login.xn--libaba-2nf.example/trade/order_detail.htm?orderId=2611883"
+    for raw in (
+        _demo_message(
+            sender='"Alibaba.com" <notice@service.xn--libaba-2nf.example>',
+            subject="A buyer sent you a Purchase Order - sign in to view",
+            text=f"Dear Supplier,\n\nA buyer has sent you a Purchase Order through Trade "
+                 f"Assurance (USD 14,600).\nFor your security the order can only be viewed "
+                 f"after signing in.\n\nView Purchase Order: {lure_link}\n",
+            html=f'<p>Dear Supplier,</p><p>A buyer has sent you a Purchase Order.</p><p>'
+                 f'<a href="{lure_link}">https://message.alibaba.com/order/2611883</a></p>'),
+        _demo_message(
+            sender="Procurement Dept <purchase@harbor-aqua.example>",
+            subject="New Purchase Order PO-8823 - please confirm",
+            text="Dear Sir,\n\nPlease find our PO attached and confirm the delivery date.\n",
+            attachment=("PO_8823.pdf.exe", b"MZ demo stand-in, not a program"), days_ago=2),
+        _demo_message(
+            sender="Ryan <ryan.seo.expert@gmail.com>",
+            subject="Your website is not on the first page of Google",
+            text="Hi, I checked your website: it is not on the first page of Google for "
+                 "\"UV lamp manufacturer\". We can rank it in 90 days, guaranteed.\n"),
+        _demo_message(
+            sender="Marta Ruiz <m.ruiz@aguas-del-norte.example>",
+            subject="RFQ: UV-C lamps for our drinking water plant",
+            text="Dear sales team,\n\nWe need 120 UV-C amalgam lamps (320 W) for a drinking "
+                 "water plant in Monterrey. Our specification is attached.\n\nBest "
+                 "regards,\nMarta Ruiz\nAguas del Norte S.A. de C.V.\n",
+            attachment=("Especificacion_lamparas.html",
+                        b"<html><body><h1>Especificacion</h1></body></html>")),
+    ):
+        mail_ingest(raw=raw, mailbox=mailbox)

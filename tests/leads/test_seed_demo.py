@@ -7,7 +7,7 @@ from django.db.models import Count
 from django.test import Client
 
 from config.demo import DEMO_USERS
-from leads.models import Activity, Company, CompanyStatus, Inquiry
+from leads.models import Activity, Company, CompanyStatus, Inquiry, MailMessage
 from leads.roles import user_roles
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +37,13 @@ def test_seed_demo_builds_a_realistic_pipeline_once():
     assert Company.objects.filter(status=CompanyStatus.FAKE).exists()
     assert Company.objects.filter(status=CompanyStatus.AWAITING_REPLY).exists()
     assert Activity.objects.filter(kind=Activity.Kind.CONTACT_ATTEMPT).exists()
+    # The mailbox's latest mail, screened: lures and an SEO offer held, a buyer's mail
+    # with an HTML attachment let through with its warning.
+    held = MailMessage.objects.filter(outcome=MailMessage.Outcome.HELD)
+    assert sorted(held.values_list("screen_verdict", flat=True)) == [
+        "phishing", "phishing", "spam"]
+    risky = MailMessage.objects.get(screen_verdict=MailMessage.Screen.RISKY)
+    assert risky.outcome == MailMessage.Outcome.INQUIRY and risky.company_id
 
     again = io.StringIO()
     call_command("seed_demo", stdout=again)
