@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from leads.models import Activity, Company, ContactChannel, Inquiry, Mailbox, MailMessage
@@ -145,11 +146,27 @@ def sign_label(code: str) -> str:
     return str(SIGN_LABELS.get(code, code))
 
 
+def sign_evidence(sign: dict) -> str:
+    """A stored sign's evidence in the reader's language: its template (and the nested
+    phrases') through the catalogue, the mail's own words put in as they are. A record
+    without a template (screened before the signs had one) and a translation that does
+    not fit its params show the English evidence as stored."""
+    from leads.mail.phishing import render
+
+    template, params = sign.get("template"), sign.get("params") or {}
+    if template and isinstance(template, str) and isinstance(params, dict):
+        try:
+            return render(template, params, gettext)
+        except (KeyError, ValueError, IndexError, AttributeError, TypeError):
+            pass  # a translator's typo ("{nmae}", "{name"): the English rather than nothing
+    return str(sign.get("evidence", ""))
+
+
 def sign_reasons(signs, limit: int | None = None, *,
                  varied: bool = False) -> list[tuple[str, str]]:
-    """(label, evidence) of a message's ``screen_signs``, heaviest first as stored;
-    ``varied``: one of each kind first (two look-alike hosts say less than a look-alike
-    host and a credential lure)."""
+    """(label, evidence) of a message's ``screen_signs``, heaviest first as stored, in the
+    reader's language (``sign_evidence``); ``varied``: one of each kind first (two
+    look-alike hosts say less than a look-alike host and a credential lure)."""
     signs = [s for s in (signs or []) if isinstance(s, dict)]
     if varied:
         first, rest, seen = [], [], set()
@@ -157,8 +174,7 @@ def sign_reasons(signs, limit: int | None = None, *,
             (rest if sign.get("code") in seen else first).append(sign)
             seen.add(sign.get("code"))
         signs = first + rest
-    return [(sign_label(s.get("code", "")), str(s.get("evidence", "")))
-            for s in signs[:limit]]
+    return [(sign_label(s.get("code", "")), sign_evidence(s)) for s in signs[:limit]]
 
 
 def held_visible_to(user) -> QuerySet[MailMessage]:
@@ -249,7 +265,6 @@ def defanged_text(text: str) -> str:
 def held_contents(message: MailMessage) -> HeldContents:
     from leads.mail.parse import html_to_text, read_message, safe_text
     from leads.mail.phishing import (
-        _danger,
         _parts,
         attachments_of,
         authentication_results,
@@ -284,7 +299,7 @@ def held_contents(message: MailMessage) -> HeldContents:
         for number, attachment in enumerate(attachments_of(parsed)):
             attachments.append(HeldAttachment(
                 number, safe_text(attachment.name)[:255], attachment.content_type,
-                len(attachment.data), _danger(attachment.name, attachment.data)))
+                len(attachment.data), danger_text(attachment.name, attachment.data)))
     return HeldContents(headers, authentication, defanged_text(safe_text(body))[:50_000],
                         links[:200], attachments)
 
@@ -293,10 +308,23 @@ def held_attachment(message: MailMessage, number: int):
     """The ``number``-th attachment (``leads.mail.phishing.Attachment``) and why it is
     dangerous; None when there is no such attachment."""
     from leads.mail.parse import read_message
-    from leads.mail.phishing import _danger, attachments_of
+    from leads.mail.phishing import attachments_of
 
     raw = bytes(message.raw or b"")
     found = attachments_of(read_message(raw)) if raw else []
     if not 0 <= number < len(found):
         return None
-    return found[number], _danger(found[number].name, found[number].data)
+    return found[number], danger_text(found[number].name, found[number].data)
+
+
+def danger_text(name: str, data: bytes) -> str:
+    """Why an attachment is dangerous, in the reader's language ("" when it is not)."""
+    from leads.mail.phishing import danger_of, render
+
+    why = danger_of(name, data)
+    if why is None:
+        return ""
+    try:
+        return render(why.template, why.params, gettext)
+    except (KeyError, ValueError, IndexError, AttributeError, TypeError):
+        return render(why.template, why.params)

@@ -23,6 +23,12 @@ evidence (the host, the file, the sentence, in the mail's own language):
 
 Each sign has a weight; ``leads.mail.screen`` turns the signs (and a generic filter's
 answer, when one answered) into the verdict. A strong sign alone makes the mail phishing.
+
+Each sign's evidence is an English sentence made of a template marked with
+``gettext_noop`` and its params: the mail's own words (hosts, files, addresses, its
+sentences, brand names), kept as they are, or other phrases (``Phrase``), translated too.
+The pages show the sentence in the reader's language (``leads.selectors.sign_reasons``);
+logs and tests read ``evidence``, the English one.
 """
 
 import functools
@@ -30,7 +36,8 @@ import io
 import ipaddress
 import re
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import getaddresses
 from urllib.parse import urlsplit
@@ -45,14 +52,78 @@ PHISHING_AT = 6.0  # signs adding up to this make it phishing too
 WARN_AT = 1.5  # below the hold, a sign this heavy is shown as a risk
 
 
+def gettext_noop(text: str) -> str:
+    """Marks an English sentence for the translation catalogue (Django's ``makemessages``
+    extracts this name); it is translated where it is shown, not here: no Django."""
+    return text
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A translatable piece of a sign's sentence: a ``gettext_noop`` template with named
+    ``{placeholders}`` and their params (the mail's own words, or other phrases).
+    ``str()`` is the English text."""
+    template: str
+    params: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"template": self.template, "params": _stored(self.params)}
+
+    def __str__(self) -> str:
+        return render(self.template, self.params)
+
+
+def _phrase(template: str, **params) -> Phrase:
+    return Phrase(template, params)
+
+
+def _stored(params: dict) -> dict:
+    """The params as JSON: a nested phrase as {"template": ..., "params": {...}}."""
+    return {key: value.as_dict() if isinstance(value, Phrase) else value
+            for key, value in params.items()}
+
+
+def _nested(value) -> bool:
+    return isinstance(value, dict) and isinstance(value.get("template"), str) and \
+        isinstance(value.get("params", {}), dict)
+
+
+def render(template: str, params: dict, translate: Callable[[str], str] | None = None) -> str:
+    """The sentence: ``translate`` (``gettext``; none: English) applied to the template
+    and to every nested phrase's, the params put in as they are. A template that does not
+    fit its params (a translator's typo) raises KeyError, ValueError or IndexError."""
+    values = {}
+    for key, value in (params or {}).items():
+        if isinstance(value, Phrase):
+            value = value.as_dict()
+        if _nested(value):
+            value = render(value["template"], value.get("params") or {}, translate)
+        values[key] = value
+    return (translate(template) if translate else template).format(**values)
+
+
 @dataclass(frozen=True)
 class Sign:
     code: str  # marketplace_impersonation, lookalike_domain, credential_link, ...
     weight: float
-    evidence: str  # what was seen, defanged where it is an address
+    evidence: str  # what was seen, defanged where it is an address; English
+    template: str = ""  # the evidence's sentence, for the catalogue ("" on old records)
+    params: dict = field(default_factory=dict, compare=False)  # stored: JSON
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "weight": self.weight, "evidence": self.evidence}
+        return {"code": self.code, "weight": self.weight, "evidence": self.evidence,
+                "template": self.template, "params": self.params}
+
+    @property
+    def phrase(self) -> Phrase:
+        return Phrase(self.template, self.params)
+
+
+def new_sign(code: str, weight: float, template: str, **params) -> Sign:
+    """A sign whose evidence is ``template`` (marked with ``gettext_noop``) with ``params``
+    in: the mail's own words, or phrases to translate too."""
+    stored = _stored(params)
+    return Sign(code, weight, render(template, stored), template, stored)
 
 
 @dataclass(frozen=True)
@@ -126,8 +197,12 @@ SHORT = 5
 # --- look-alike domains -------------------------------------------------------------
 
 
-FUZZERS = ("addition", "bitsquatting", "homoglyph", "hyphenation", "insertion", "omission",
-           "repetition", "replacement", "transposition", "vowel-swap")
+# dnstwist's names of its kinds of change, shown in the evidence ("one change from alibaba
+# (transposition)") and translated there.
+FUZZERS = (gettext_noop("addition"), gettext_noop("bitsquatting"), gettext_noop("homoglyph"),
+           gettext_noop("hyphenation"), gettext_noop("insertion"), gettext_noop("omission"),
+           gettext_noop("repetition"), gettext_noop("replacement"),
+           gettext_noop("transposition"), gettext_noop("vowel-swap"))
 
 
 @functools.lru_cache(maxsize=256)
@@ -198,6 +273,9 @@ def brand_of_domain(domain: str) -> Brand | None:
     return None
 
 
+OWN_DOMAIN = gettext_noop("your own domain")  # the team's own domains as a brand's name
+
+
 def own_brand(domains) -> tuple[Brand, ...]:
     """The team's own domains as a brand to protect ("your mailbox is full" on
     ``uvlamp-factory.test.mail-quota.example``); free-mail domains are nobody's own."""
@@ -206,13 +284,18 @@ def own_brand(domains) -> tuple[Brand, ...]:
     labels = tuple(sorted({d.split(".", 1)[0] for d in registered}))
     if not labels:
         return ()
-    return (Brand("your own domain", _claims(r"(?!)"), frozenset(registered), labels),)
+    return (Brand(OWN_DOMAIN, _claims(r"(?!)"), frozenset(registered), labels),)
 
 
-def lookalike(host: str, extra: tuple[Brand, ...] = ()) -> tuple[Brand, str] | None:
-    """(the brand a host imitates, how) — or None for a brand's own host and for hosts
-    that resemble no brand. ``extra``: more names to protect (the team's own domain, the
-    host a link shows)."""
+def _brand_name(brand: Brand) -> str | Phrase:
+    """The brand's name in a sentence: a name stays as it is; "your own domain" is words."""
+    return _phrase(OWN_DOMAIN) if brand.name == OWN_DOMAIN else brand.name
+
+
+def lookalike(host: str, extra: tuple[Brand, ...] = ()) -> tuple[Brand, Phrase] | None:
+    """(the brand a host imitates, how: a phrase, ``str()`` its English) — or None for a
+    brand's own host and for hosts that resemble no brand. ``extra``: more names to
+    protect (the team's own domain, the host a link shows)."""
     host = _unicode_host(host)
     brands = BRANDS + extra
     registered = registered_domain(host) if host else ""
@@ -234,7 +317,8 @@ def lookalike(host: str, extra: tuple[Brand, ...] = ()) -> tuple[Brand, str] | N
                                   f"-{name}-" in f"-{joined}-") or (
                     len(name) >= 6 and any(name.replace("-", "") in label
                                            for label in squeezed)):
-                return brand, f"the name {name} inside another domain"
+                return brand, _phrase(gettext_noop("the name {name} inside another domain"),
+                                      name=name)
     permutations = _permutations()
     for token in tokens:
         if len(token) < SHORT:
@@ -242,16 +326,20 @@ def lookalike(host: str, extra: tuple[Brand, ...] = ()) -> tuple[Brand, str] | N
         for reading in _skeletons(token) - {token}:
             for brand in brands:
                 if reading in brand.labels:
-                    return brand, f"{reading} written with look-alike letters"
+                    return brand, _phrase(
+                        gettext_noop("{name} written with look-alike letters"), name=reading)
         if token in permutations:
             brand, fuzzer = permutations[token]
-            return brand, f"one change from {brand.labels[0]} ({fuzzer})"
+            return brand, _phrase(gettext_noop("one change from {name} ({kind})"),
+                                  name=brand.labels[0], kind=_phrase(fuzzer))
         for brand in extra:
             for label in brand.labels:
                 if len(label) >= SHORT and label.isascii():
                     kind = dict(_fuzzed(label)).get(token)
                     if kind:
-                        return brand, f"one change from {label} ({kind})"
+                        return brand, _phrase(
+                            gettext_noop("one change from {name} ({kind})"), name=label,
+                            kind=_phrase(kind))
     return None
 
 
@@ -409,18 +497,20 @@ def _addresses(message: EmailMessage, header: str) -> list[str]:
 def _lookalikes(message: EmailMessage, from_domain: str, links: list[Link],
                own: tuple[Brand, ...], claimed: dict[Brand, str]) -> list[Sign]:
     signs = []
-    where = [("sender", from_domain)]
-    where += [("Reply-To", a.rpartition("@")[2]) for a in _addresses(message, "Reply-To")]
-    where += [("link", link.host) for link in links if link.host]
-    for role, host in where:
+    where = [(gettext_noop("sender {host}: imitates {brand} ({how})"), from_domain)]
+    where += [(gettext_noop("Reply-To {host}: imitates {brand} ({how})"), a.rpartition("@")[2])
+              for a in _addresses(message, "Reply-To")]
+    where += [(gettext_noop("link {host}: imitates {brand} ({how})"), link.host)
+              for link in links if link.host]
+    for sentence, host in where:
         found = lookalike(host, own)
         if not found:
             continue
         brand, how = found
         if min(map(len, brand.labels)) < SHORT and brand not in claimed:
             continue  # "ups", "dhl" inside a name: only when the mail speaks for them
-        signs.append(Sign("lookalike_domain", STRONG,
-                          f"{role} {defang(host)}: imitates {brand.name} ({how})"))
+        signs.append(new_sign("lookalike_domain", STRONG, sentence, host=defang(host),
+                           brand=_brand_name(brand), how=how))
     return signs
 
 
@@ -452,17 +542,17 @@ def _impersonation(claimed: dict[Brand, str], from_name: str, from_address: str,
         foreign = [link for link in links if link.host and _credential(link, paths=False)
                    and brand_of_domain(link.host) is not brand]
         if where == "sender name":
-            signs.append(Sign("marketplace_impersonation", STRONG,
-                              f'the sender calls itself "{from_name}" but writes from '
-                              f"{defang(from_address)}"))
+            signs.append(new_sign("marketplace_impersonation", STRONG, gettext_noop(
+                'the sender calls itself "{name}" but writes from {address}'),
+                name=from_name, address=defang(from_address)))
         elif where == "subject" and not forwarded and foreign:
-            signs.append(Sign("marketplace_impersonation", STRONG,
-                              f"the subject speaks for {brand.name}; its sign-in link goes "
-                              f"to {defang(foreign[0].host)}"))
+            signs.append(new_sign("marketplace_impersonation", STRONG, gettext_noop(
+                "the subject speaks for {brand}; its sign-in link goes to {host}"),
+                brand=brand.name, host=defang(foreign[0].host)))
         elif foreign:  # newsletters speak of Microsoft too: shown, not held, alone
-            signs.append(Sign("marketplace_impersonation", 2.0,
-                              f"the text speaks for {brand.name}; a link to act goes to "
-                              f"{defang(foreign[0].host)}"))
+            signs.append(new_sign("marketplace_impersonation", 2.0, gettext_noop(
+                "the text speaks for {brand}; a link to act goes to {host}"),
+                brand=brand.name, host=defang(foreign[0].host)))
     return signs
 
 
@@ -539,19 +629,21 @@ def _link_signs(links: list[Link], claimed: dict[Brand, str], from_domain: str,
             strong = imitated is not None or brand_of_domain(shown_host) is not None \
                 or any(shown_domain in brand.domains for brand in own) \
                 or bool(_LOGIN_PATH.search(_path(link.href)))
-            signs.append(Sign("credential_link", STRONG if strong else 2.5,
-                              f"a link shows {defang(shown_host)} but goes to "
-                              f"{defang(link.host)}"))
+            signs.append(new_sign("credential_link", STRONG if strong else 2.5,
+                               gettext_noop("a link shows {shown} but goes to {host}"),
+                               shown=defang(shown_host), host=defang(link.host)))
             continue
         if _ip_host(link.host):
-            signs.append(Sign("credential_link", 4.0 if _credential(link) else 2.0,
-                              f"a link goes to the bare address {defang(link.host)}"))
+            signs.append(new_sign("credential_link", 4.0 if _credential(link) else 2.0,
+                               gettext_noop("a link goes to the bare address {host}"),
+                               host=defang(link.host)))
         elif _credential(link, paths=False) and link.shown != "(a form)" and \
                 brand_of_domain(link.host) is None and not any(
                     target in brand.domains for brand in own):
-                signs.append(Sign("credential_link", 2.0 if claimed else 1.0,
-                                  f'"{(link.shown or link.href)[:60]}" goes to '
-                                  f"{defang(link.host)}"))
+                signs.append(new_sign("credential_link", 2.0 if claimed else 1.0,
+                                   gettext_noop('"{shown}" goes to {host}'),
+                                   shown=(link.shown or link.href)[:60],
+                                   host=defang(link.host)))
     return signs[:4]
 
 
@@ -641,11 +733,24 @@ def _lure_signs(from_name: str, from_domain: str, subject: str, words: str,
             and brand_of_domain(link.host) is None
             and not any(registered_domain(_unicode_host(link.host)) in b.domains
                         for b in own)]
-    said = " ".join(lure.group(0).split()) if lure else f'the sender "{from_name}"'
+    said = _said(" ".join(lure.group(0).split())[:80] if lure else None, from_name)
     if away:
-        return [Sign("credential_link", STRONG, f"“{said[:80]}” and a link to act at "
-                                                f"{defang(away[0].host)}")]
-    return [Sign("account_lure", 2.0 if lure else 1.0, f"“{said[:80]}”")]
+        return [new_sign("credential_link", STRONG,
+                      gettext_noop("“{said}” and a link to act at {host}"), said=said,
+                      host=defang(away[0].host))]
+    return [new_sign("account_lure", 2.0 if lure else 1.0, gettext_noop("“{said}”"), said=said)]
+
+
+def _said(lure: str | None, from_name: str) -> str | Phrase:
+    """What the lure says (the mail's words), or who says it: 80 characters at most, as
+    the English has always been cut."""
+    if lure is not None:
+        return lure
+    if len(from_name) <= 80 - len('the sender ""'):
+        return _phrase(gettext_noop('the sender "{name}"'), name=from_name)
+    # Translators: the sender's name, too long, cut short (no closing quote).
+    return _phrase(gettext_noop('the sender "{name}'),
+                   name=from_name[:80 - len('the sender "')])
 
 
 _PASSWORD_FIELD = re.compile(r"pass(?:word|wd)?\b|\bpwd\b|密码|contrase|senha|пароль|şifre|"
@@ -655,11 +760,11 @@ _PASSWORD_FIELD = re.compile(r"pass(?:word|wd)?\b|\bpwd\b|密码|contrase|senha|
 def _asks_password(html: str) -> bool:
     tree = LexborHTMLParser(html)
     for form in tree.css("form"):
-        for field in form.css("input"):
-            kind = (field.attributes.get("type") or "").lower()
-            name = " ".join(filter(None, (field.attributes.get("name"),
-                                          field.attributes.get("placeholder"),
-                                          field.attributes.get("id"))))
+        for box in form.css("input"):
+            kind = (box.attributes.get("type") or "").lower()
+            name = " ".join(filter(None, (box.attributes.get("name"),
+                                          box.attributes.get("placeholder"),
+                                          box.attributes.get("id"))))
             if kind == "password" or _PASSWORD_FIELD.search(name):
                 return True
     return False
@@ -667,8 +772,8 @@ def _asks_password(html: str) -> bool:
 
 def _form_signs(html: list[str], attachments: list[Attachment]) -> list[Sign]:
     if any(_asks_password(body) for body in html):
-        return [Sign("password_form", STRONG, "the mail itself holds a form that asks for a "
-                                              "password")]
+        return [new_sign("password_form", STRONG,
+                      gettext_noop("the mail itself holds a form that asks for a password"))]
     return []
 
 
@@ -684,7 +789,7 @@ ARCHIVE = {"zip", "rar", "7z", "gz", "tgz", "tar", "cab", "ace", "arj", "z", "lz
            "bz2", "xz", "uue"}
 DOCUMENT = {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv", "jpg", "jpeg",
             "png", "gif", "rtf", "odt", "ods", "dwg", "dxf", "step", "stp"}
-ENCRYPTED = "an encrypted archive, which no check can look into"
+ENCRYPTED = gettext_noop("an encrypted archive, which no check can look into")
 _ACTIVE_WEB = re.compile(rb"<form|<script|javascript:|window\.location|document\.location|"
                          rb"\batob\(|\beval\(|http-equiv=[\"']?refresh", re.IGNORECASE)
 
@@ -694,34 +799,40 @@ def _extensions(name: str) -> list[str]:
     return [part.strip() for part in parts[1:]]
 
 
-def _danger(name: str, data: bytes, depth: int = 0) -> str:
-    """Why a file is dangerous, or ""."""
+def danger_of(name: str, data: bytes, depth: int = 0) -> Phrase | None:
+    """Why a file is dangerous (a phrase to translate), or None."""
     extensions = _extensions(name)
     last = extensions[-1] if extensions else ""
     if len(extensions) >= 2 and extensions[-2] in DOCUMENT and last in (EXECUTABLE | DISK_IMAGE
                                                                          | WEB | ARCHIVE):
-        return f"a double extension ({name}): a .{last} dressed as a .{extensions[-2]}"
+        return _phrase(gettext_noop("a double extension ({name}): a .{ext} dressed as a "
+                                    ".{posing}"), name=name, ext=last, posing=extensions[-2])
     if last in EXECUTABLE:
-        return f"a program or script (.{last})"
+        return _phrase(gettext_noop("a program or script (.{ext})"), ext=last)
     if last in DISK_IMAGE:
-        return f"a disk image (.{last}), which opens past the mail program's protection"
+        return _phrase(gettext_noop("a disk image (.{ext}), which opens past the mail "
+                                    "program's protection"), ext=last)
     if last in MACRO_OFFICE:
-        return f"an Office file with macros (.{last})"
+        return _phrase(gettext_noop("an Office file with macros (.{ext})"), ext=last)
     if last in ("docx", "xlsx", "pptx") and b"vbaProject.bin" in data:
-        return f"an Office file with macros inside (.{last})"
+        return _phrase(gettext_noop("an Office file with macros inside (.{ext})"), ext=last)
     if last in ("doc", "xls", "ppt") and (b"_VBA_PROJECT" in data or b"V\x00B\x00A" in data):
-        return f"an old Office file with macros (.{last})"
+        return _phrase(gettext_noop("an old Office file with macros (.{ext})"), ext=last)
     if last in WEB and _ACTIVE_WEB.search(data[:500_000]):
-        return f"a web page (.{last}) with a form or script"
+        return _phrase(gettext_noop("a web page (.{ext}) with a form or script"), ext=last)
     if last == "zip" or data[:4] == b"PK\x03\x04" and last not in ("docx", "xlsx", "pptx",
                                                                    "odt", "ods", "jar"):
         return _zip_danger(data, depth)
     if last == "rar" or data[:4] == b"Rar!":
         return _rar_danger(data, depth)
-    return ""  # 7z, ace, arj, cab: shown as a risk (the checks cannot open them)
+    return None  # 7z, ace, arj, cab: shown as a risk (the checks cannot open them)
 
 
-def _rar_danger(data: bytes, depth: int) -> str:
+def _holding(name: str, why: Phrase) -> Phrase:
+    return _phrase(gettext_noop("an archive holding {name}: {why}"), name=name, why=why)
+
+
+def _rar_danger(data: bytes, depth: int) -> Phrase | None:
     """A RAR archive's list of files (``rarfile`` reads the headers itself; nothing is
     unpacked): an encrypted one, or one that holds a dangerous file, is dangerous."""
     import rarfile
@@ -729,25 +840,25 @@ def _rar_danger(data: bytes, depth: int) -> str:
     try:
         archive = rarfile.RarFile(io.BytesIO(data))
         if archive.needs_password():
-            return ENCRYPTED
+            return _phrase(ENCRYPTED)
         names = archive.namelist()
     except (rarfile.Error, OSError, ValueError, EOFError):
-        return ""
+        return None
     for name in names[:200]:
-        why = _danger(name.rsplit("/", 1)[-1], b"", depth + 1)
-        if why:
-            return f"an archive holding {name.rsplit('/', 1)[-1]}: {why}"
-    return ""
+        why = danger_of(name.rsplit("/", 1)[-1], b"", depth + 1)
+        if why is not None:
+            return _holding(name.rsplit("/", 1)[-1], why)
+    return None
 
 
-def _zip_danger(data: bytes, depth: int) -> str:
+def _zip_danger(data: bytes, depth: int) -> Phrase | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError):
-        return ""
+        return None
     if any(member.flag_bits & 0x1 for member in members):
-        return ENCRYPTED
+        return _phrase(ENCRYPTED)
     for member in members[:200]:
         if member.is_dir():
             continue
@@ -757,10 +868,10 @@ def _zip_danger(data: bytes, depth: int) -> str:
                 inner = archive.read(member)
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError):
                 inner = b""
-        why = _danger(member.filename.rsplit("/", 1)[-1], inner, depth + 1)
-        if why:
-            return f"an archive holding {member.filename.rsplit('/', 1)[-1]}: {why}"
-    return ""
+        why = danger_of(member.filename.rsplit("/", 1)[-1], inner, depth + 1)
+        if why is not None:
+            return _holding(member.filename.rsplit("/", 1)[-1], why)
+    return None
 
 
 _PASSWORD_WORD = re.compile(r"pass(?:word|wort)|\bpwd\b|密码|密碼|解压码|contrase[ñn]a|senha|"
@@ -780,28 +891,33 @@ def _attachment_signs(attachments: list[Attachment], words: str) -> list[Sign]:
     password_given = bool(_PASSWORD_GIVEN.search(words))
     for attachment in attachments:
         name = attachment.name or f"(unnamed {attachment.content_type})"
-        why = _danger(attachment.name or "", attachment.data)
-        if why.startswith(ENCRYPTED) and not password_given:
+        shown = attachment.name or _phrase(gettext_noop("(unnamed {type})"),
+                                           type=attachment.content_type)
+        why = danger_of(attachment.name or "", attachment.data)
+        if why is not None and why.template == ENCRYPTED and not password_given:
             # Buyers lock drawings too and send the password apart; malware campaigns put
             # it in the same mail, or the reader could not open the archive.
-            signs.append(Sign("risky_attachment", 2.0, f"{name}: {why} (its password is "
-                                                       "not in this mail)"))
-        elif why:
-            signs.append(Sign("dangerous_attachment", STRONG, f"{name}: {why}"))
+            signs.append(new_sign("risky_attachment", 2.0, gettext_noop(
+                "{name}: {why} (its password is not in this mail)"), name=shown, why=why))
+        elif why is not None:
+            signs.append(new_sign("dangerous_attachment", STRONG, gettext_noop("{name}: {why}"),
+                               name=shown, why=why))
         elif _extensions(name) and _extensions(name)[-1] in WEB:
-            signs.append(Sign("risky_attachment", 2.0, f"{name}: a web page attached"))
+            signs.append(new_sign("risky_attachment", 2.0,
+                               gettext_noop("{name}: a web page attached"), name=shown))
         elif _extensions(name) and _extensions(name)[-1] in ("rar", "7z", "ace", "arj", "cab"):
             if password_given:
-                signs.append(Sign("dangerous_attachment", STRONG,
-                                  f"{name}: a locked archive with its password in the mail "
-                                  "(how malware gets past mail filters)"))
+                signs.append(new_sign("dangerous_attachment", STRONG, gettext_noop(
+                    "{name}: a locked archive with its password in the mail (how malware "
+                    "gets past mail filters)"), name=shown))
             else:
-                signs.append(Sign("risky_attachment", 1.5,
-                                  f"{name}: an archive the checks cannot open"))
+                signs.append(new_sign("risky_attachment", 1.5, gettext_noop(
+                    "{name}: an archive the checks cannot open"), name=shown))
         if _extensions(name) and _extensions(name)[-1] in WEB and _asks_password(
                 attachment.data.decode("utf-8", "replace")):
-            signs.append(Sign("password_form", STRONG,
-                              f"{name}: a page that asks for a password"))
+            signs.append(new_sign("password_form", STRONG,
+                               gettext_noop("{name}: a page that asks for a password"),
+                               name=shown))
     return signs
 
 
@@ -902,16 +1018,19 @@ def _fraud_signs(text: str) -> list[Sign]:
     signs = []
     asked = _CREDENTIALS_ASKED.search(text)
     if asked:
-        signs.append(Sign("advance_fee", STRONG, "asks for an account's password: "
-                                                 f"“{' '.join(asked.group(0).split())[:160]}”"))
+        signs.append(new_sign("advance_fee", STRONG,
+                           gettext_noop("asks for an account's password: “{text}”"),
+                           text=" ".join(asked.group(0).split())[:160]))
     for sentence in _SENTENCE.split(" ".join(text.split(" "))):
         sentence = " ".join(sentence.split())
         if not sentence or sentence.endswith(("?", "？", "؟")):
             continue  # a question ("has your bank account changed?") asks, it does not tell
         if _DIVERSION.search(sentence):
-            signs.append(Sign("payment_diversion", STRONG, f"“{sentence[:160]}”"))
+            signs.append(new_sign("payment_diversion", STRONG, gettext_noop("“{text}”"),
+                               text=sentence[:160]))
         elif _ADVANCE_FEE.search(sentence):
-            signs.append(Sign("advance_fee", STRONG, f"“{sentence[:160]}”"))
+            signs.append(new_sign("advance_fee", STRONG, gettext_noop("“{text}”"),
+                               text=sentence[:160]))
     return signs[:3]
 
 
@@ -922,7 +1041,7 @@ def _fraud_signs(text: str) -> list[Sign]:
 # (``NO_BUYER_WRITES``); another is shown as a sign, and two together (or one in bulk
 # mail) hold it.
 OFFERS = {
-    "search ranking or marketing": (
+    gettext_noop("search ranking or marketing"): (
         r"first page (?:of|on) google", r"(?:rank|ranking|position)\w* (?:on|in) google",
         r"\bseo\b (?:services?|expert|agency|package|audit|ready|and)", r"backlinks?\b",
         r"guest posts?", r"google maps? (?:ranking|listing|top)", r"top 3 on google maps",
@@ -938,7 +1057,7 @@ OFFERS = {
         r"suchmaschinenoptimierung", r"erste seite (?:bei|von) google", "تحسين محركات البحث",
         "الصفحة الأولى (?:في|على) جوجل", r"dịch vụ seo", r"jasa seo", "谷歌排名", "网站优化",
         "seo优化", "邮件群发", "自动群发", "开发信", "搜索全球采购商", "获客"),
-    "contact lists for sale": (
+    gettext_noop("contact lists for sale"): (
         r"(?:importer|buyer|customer|b2b|email|e-mail|company|contact|distributor)s?'? "
         r"(?:e-?mail )?(?:database|data ?base|list|leads|directory) (?:for sale|available|of|"
         r"includes|with|in \d+)", r"verified (?:importer|buyer|b2b|e-?mail|contact)s?",
@@ -947,7 +1066,7 @@ OFFERS = {
         r"покупателей|импортеров|предприятий)", r"базы данных", r"base de (?:dados|datos) de "
         r"(?:compradores|importadores|clientes|empresas)", "海关数据", "买家数据", "客户名录",
         "采购商邮箱"),
-    "loans, investment or crypto": (
+    gettext_noop("loans, investment or crypto"): (
         r"(?:business|working capital|personal|instant|fast|quick) (?:loans?|funding|capital)",
         r"pre-?approved", r"guaranteed (?:returns?|profits?|results?|income)",
         r"(?:crypto|bitcoin|btc|forex|ai) (?:trading|investment|profits?|robot|bot|wealth)",
@@ -957,29 +1076,29 @@ OFFERS = {
         r"без|до)", r"без залога", r"\bkredi\b", r"cr[ée]dit (?:rapide|entreprise|sans)",
         r"financement (?:jusqu|rapide|sans)", "تداول العملات الرقمية", "الكريبتو", "贷款",
         "投资回报", r"vay (?:tiền|nhanh|vốn)", r"pinjaman", r"kredit tanpa"),
-    "pills, casino or lottery": (
+    gettext_noop("pills, casino or lottery"): (
         r"\bv[i1!|]-?a-?g-?r-?a\b", r"\bc[i1!|]-?a-?l-?i-?s\b", r"no prescription",
         r"online pharmacy", r"cheap (?:meds|pills)", r"\bcasino\b", r"free spins",
         r"\bjackpot\b", r"you(?:'ve| have)? (?:won\b(?!')|been selected)", r"\blottery\b",
         r"prize winner", r"claim your (?:prize|bonus)",
         r"loterie|gagnant", r"loter[ií]a|ganador", r"loteria|pr[êe]mio", r"лотере", r"piyango",
         "يانصيب", "جائزة نقدية", "中奖", "彩票", "代开.{0,6}发票", "代.开"),
-    "sale advert": (
+    gettext_noop("sale advert"): (
         r"black friday", r"cyber monday", r"(?:up to|hasta|até|jusqu'à|bis zu|до) -?\d{2}\s?%",
         r"\d{2}\s?% (?:off|de descuento|de desconto|de réduction|rabatt|скидк)",
         r"%\d{2}'?[ey]? varan indirim", r"shop now", r"comprar ahora", r"compre agora",
         r"acheter maintenant", r"jetzt kaufen", r"купить сейчас", r"alışverişe başla",
         "تسوق الآن", "خصومات تصل", "限时优惠", "立即购买", r"efsane cuma", "الجمعة البيضاء"),
-    "trade show or directory listing": (
+    gettext_noop("trade show or directory listing"): (
         r"(?:book|reserve|réservez|reserve su|reserve seu) (?:your |votre |su |seu )?"
         r"(?:booth|stand|stand space)", r"booth (?:space|available)", r"exhibition stand",
         r"(?:company|business) listing", r"export directory", "展位", "展团", "招商"),
-    "freight offer": (
+    gettext_noop("freight offer"): (
         r"(?:best|cheap|competitive|lowest) (?:freight|shipping|sea freight|air freight) "
         r"(?:rates?|prices?)", r"we (?:are|is) (?:a |an )?(?:professional |leading )?"
         r"(?:freight forwarder|shipping agent|logistics company)", r"door to door (?:service|"
         r"also available)", "货代", "海运费优惠"),
-    "another factory's advert": (
+    gettext_noop("another factory's advert"): (
         r"this is \w+ from (?:a |an )?(?:\w+ ){0,3}(?:factory|manufacturer|supplier)",
         r"we (?:are|have been) (?:a |an )?(?:professional |leading )?(?:\w+ ){0,3}"
         r"(?:factory|manufacturer) .{0,60}(?:free samples?|price list|moq|catalog)",
@@ -1000,14 +1119,19 @@ def _offer_signs(message: EmailMessage, subject: str, words: str) -> list[Sign]:
         match = pattern.search(text)
         if match:
             weight = 3.0 if family in NO_BUYER_WRITES else 2.0
-            found.append(Sign("unsolicited_offer", weight,
-                              f"{family}: “{' '.join(match.group(0).split())[:60]}”"))
+            found.append(new_sign("unsolicited_offer", weight, gettext_noop("{offer}: “{text}”"),
+                               offer=_phrase(family),
+                               text=" ".join(match.group(0).split())[:60]))
     found.sort(key=lambda sign: -sign.weight)
     bulk = bool(message.get("List-Unsubscribe")) or bool(
         _BULK.search(str(message.get("Precedence", ""))))
     if found and (bulk or len(found) >= 2):
-        found[0] = Sign("unsolicited_offer", 3.0, found[0].evidence +
-                        (" in bulk mail" if bulk else f" and {len(found) - 1} more"))
+        if bulk:
+            found[0] = new_sign("unsolicited_offer", 3.0, gettext_noop("{offer} in bulk mail"),
+                             offer=found[0].phrase)
+        else:
+            found[0] = new_sign("unsolicited_offer", 3.0, gettext_noop("{offer} and {count} more"),
+                             offer=found[0].phrase, count=len(found) - 1)
     return found[:3]
 
 
@@ -1043,14 +1167,18 @@ def _authentication_signs(message: EmailMessage, from_domain: str,
         return []
     brand = brand_of_domain(from_domain) if from_domain else None
     mine = [b for b in own if registered_domain(from_domain or "-") in b.domains]
+    checks = ", ".join(failed)
     if mine:
-        return [Sign("auth_fail", STRONG, f"{', '.join(failed)} fail for {from_domain}, the "
-                                          "team's own domain: a forged sender")]
+        return [new_sign("auth_fail", STRONG, gettext_noop(
+            "{checks} fail for {domain}, the team's own domain: a forged sender"),
+            checks=checks, domain=from_domain)]
     if brand is not None and not is_free_mail(from_domain):
-        return [Sign("auth_fail", STRONG, f"{', '.join(failed)} fail for {from_domain}, a "
-                                          f"domain of {brand.name}: a forged sender")]
+        return [new_sign("auth_fail", STRONG, gettext_noop(
+            "{checks} fail for {domain}, a domain of {brand}: a forged sender"),
+            checks=checks, domain=from_domain, brand=brand.name)]
     weight = 4.0 if "DMARC" in failed else 2.0
-    return [Sign("auth_fail", weight, f"{', '.join(failed)} fail for {defang(from_domain)}")]
+    return [new_sign("auth_fail", weight, gettext_noop("{checks} fail for {domain}"),
+                  checks=checks, domain=defang(from_domain))]
 
 
 def _reply_to_signs(message: EmailMessage, from_domain: str) -> list[Sign]:
@@ -1065,6 +1193,7 @@ def _reply_to_signs(message: EmailMessage, from_domain: str) -> list[Sign]:
             continue
         weight = 2.0 if forged or (is_free_mail(domain) and not is_free_mail(from_domain)) \
             else 1.0
-        signs.append(Sign("reply_to_mismatch", weight,
-                          f"replies go to {defang(address)}, not to {defang(from_domain)}"))
+        signs.append(new_sign("reply_to_mismatch", weight,
+                           gettext_noop("replies go to {address}, not to {domain}"),
+                           address=defang(address), domain=defang(from_domain)))
     return signs[:1]

@@ -21,7 +21,15 @@ Phishing and spam are held back; risky mail goes on with its warning.
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from leads.mail.phishing import PHISHING_AT, STRONG, WARN_AT, Sign, signs_of
+from leads.mail.phishing import (
+    PHISHING_AT,
+    STRONG,
+    WARN_AT,
+    Sign,
+    gettext_noop,
+    new_sign,
+    signs_of,
+)
 
 # rspamd's symbols that speak of phishing (its own phishing module, and the URL checks)
 PHISHING_SYMBOLS = ("PHISHING", "PHISHED_OPENPHISH", "PHISHED_PHISHTANK", "HTTP_TO_IP",
@@ -76,8 +84,8 @@ def screen(message: EmailMessage, *, from_name: str = "", from_address: str = ""
                                 if s.score), key=lambda item: -abs(item[1])))
         phished = [name for name, _ in symbols if name in PHISHING_SYMBOLS]
         if phished:
-            signs = [*signs, Sign("filter_phishing", 3.0,
-                                  f"the spam filter's phishing checks: {', '.join(phished)}")]
+            signs = [*signs, new_sign("filter_phishing", 3.0, gettext_noop(
+                "the spam filter's phishing checks: {symbols}"), symbols=", ".join(phished))]
             own += 3.0
     strong = any(sign.weight >= STRONG for sign in signs)
     generic = spam.action if spam is not None else ""
@@ -97,8 +105,9 @@ def screen(message: EmailMessage, *, from_name: str = "", from_address: str = ""
         verdict = "clean"
     if generic in SPAM_ACTIONS:
         top = ", ".join(name for name, _ in symbols[:3])
-        signs = [*signs, Sign("filter_spam", 3.0, f"the spam filter scored it "
-                                                  f"{spam.score:.1f} ({top})")]
+        signs = [*signs, new_sign("filter_spam", 3.0, gettext_noop(
+            "the spam filter scored it {score} ({symbols})"), score=f"{spam.score:.1f}",
+            symbols=top)]
     if spam is not None:
         filters = f"rspamd {spam.version} + Leadqual's checks".replace("rspamd  +", "rspamd +")
     else:

@@ -291,3 +291,114 @@ def test_read_message_of_every_sample_screens_without_error():
     for folder in (SPAM, BUYERS):
         for path in folder.glob("*.eml"):
             screen(read_message(path.read_bytes()))
+
+
+# --- the signs in the reader's language ------------------------------------------------
+
+
+def _stored(message, **kwargs) -> list[dict]:
+    """The signs as the intake stores them (``MailMessage.screen_signs``), through JSON."""
+    import json
+
+    return json.loads(json.dumps([s.as_dict() for s in screen(message, **kwargs).signs]))
+
+
+def test_a_held_sign_reads_in_chinese_with_the_mail_s_own_words_unchanged():
+    from django.utils import translation
+
+    from leads.selectors import sign_reasons
+
+    message = mail(sender='"Alibaba.com" <notice@a1ibaba-notice.example>',
+                   subject="A buyer sent you a purchase order",
+                   attachments=[("PO.zip", _zip({"Order/PO.pdf.exe": b"MZ"}))])
+    stored = _stored(message, own_domains=("uvlamp-factory.test",))
+    assert screen(message).verdict == "phishing"
+    with translation.override("zh-hans"):
+        chinese = dict(sign_reasons(stored))
+    with translation.override("en"):
+        english = dict(sign_reasons(stored))
+
+    assert english["Look-alike domain"] == ("sender a1ibaba-notice[.]example: imitates "
+                                            "Alibaba.com (alibaba written with look-alike "
+                                            "letters)")
+    assert chinese["仿冒域名"] == ("发件域名 a1ibaba-notice[.]example：仿冒 Alibaba.com"
+                               "（用形近字符拼写的 alibaba）")
+    # Nested twice: the archive holds a file whose double extension is the danger.
+    assert english["Dangerous attachment"] == ("PO.zip: an archive holding PO.pdf.exe: a "
+                                               "double extension (PO.pdf.exe): a .exe dressed "
+                                               "as a .pdf")
+    assert chinese["危险附件"] == ("PO.zip：压缩包内含 PO.pdf.exe：双重扩展名（PO.pdf.exe）："
+                               "伪装成 .pdf 的 .exe 文件")
+    assert chinese["冒充平台或服务商"] == ("发件人自称“Alibaba.com”，实际发件地址却是 "
+                                    "notice@a1ibaba-notice[.]example")
+    # The English on the page is the evidence the screening logged.
+    assert list(english.values()) == [sign["evidence"] for sign in stored]
+
+
+def test_the_mail_s_own_sentence_stays_in_its_language():
+    from django.utils import translation
+
+    from leads.selectors import sign_reasons
+
+    stored = _stored(mail(text="Informamos que nossa conta bancária foi alterada."))
+    with translation.override("zh-hans"):
+        assert sign_reasons(stored) == [
+            ("更改收款账户", "“Informamos que nossa conta bancária foi alterada.”")]
+
+
+def test_every_sign_of_the_spam_samples_has_a_translated_sentence():
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from leads.mail.phishing import render
+
+    same_in_chinese = {"“{text}”", "“{said}”"}  # the mail's own words, quoted
+
+    def templates(template, params):
+        yield template
+        for value in params.values():
+            if isinstance(value, dict):
+                yield from templates(value["template"], value.get("params") or {})
+
+    untranslated = set()
+    with translation.override("zh-hans"):
+        for path in sorted(SPAM.glob("*.eml"))[::3]:
+            for sign in _stored(read_message(path.read_bytes())):
+                assert render(sign["template"], sign["params"]) == sign["evidence"]
+                untranslated |= {t for t in templates(sign["template"], sign["params"])
+                                 if gettext(t) == t and t not in same_in_chinese}
+    assert untranslated == set()
+
+
+def test_a_sign_stored_before_the_templates_shows_its_evidence():
+    from django.utils import translation
+
+    from leads.selectors import sign_reasons
+
+    old = {"code": "lookalike_domain", "weight": 10.0,
+           "evidence": "sender a1ibaba-notice[.]example: imitates Alibaba.com (the name)"}
+    with translation.override("zh-hans"):
+        assert sign_reasons([old]) == [("仿冒域名", old["evidence"])]
+
+
+def test_a_broken_translation_shows_the_english_evidence(monkeypatch):
+    from django.utils import translation
+
+    from leads import selectors
+
+    [sign] = [s for s in _stored(mail(headers={"Reply-To": "ana.ruiz.compras@gmail.com"}))
+              if s["code"] == "reply_to_mismatch"]
+    missing = {**sign, "params": {"address": sign["params"]["address"]}}  # no {domain}
+    with translation.override("zh-hans"):
+        assert selectors.sign_reasons([missing]) == [("回复被转到其他地址", sign["evidence"])]
+        assert "回复会发往" in selectors.sign_evidence(sign)
+        # A translator's typo: a placeholder misspelt, or a brace left open.
+        for typo in ("回复会发往 {adress}", "回复会发往 {address"):
+            monkeypatch.setattr(selectors, "gettext", lambda text, typo=typo: typo)
+            assert selectors.sign_evidence(sign) == sign["evidence"]
+
+
+def test_a_look_alike_s_how_reads_as_english_text():
+    found = lookalike("a1ibaba-notice.example")
+    assert found is not None and found[0].name == "Alibaba.com"
+    assert str(found[1]) == "alibaba written with look-alike letters"
