@@ -129,6 +129,7 @@ SIGN_LABELS = {
     "reply_to_mismatch": _("Replies go elsewhere"),
     "filter_phishing": _("Spam filter: phishing"),
     "filter_spam": _("Spam filter: spam"),
+    "unsolicited_offer": _("Unsolicited offer"),
 }
 
 # Mail that reached the intake with a risk: passed with a warning, or held and released.

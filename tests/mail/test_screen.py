@@ -402,3 +402,15 @@ def test_a_look_alike_s_how_reads_as_english_text():
     found = lookalike("a1ibaba-notice.example")
     assert found is not None and found[0].name == "Alibaba.com"
     assert str(found[1]) == "alibaba written with look-alike letters"
+
+
+def test_every_reason_the_checks_give_has_a_name_on_the_pages():
+    import re
+    from pathlib import Path
+
+    from leads.selectors import SIGN_LABELS
+
+    root = Path(__file__).resolve().parents[2] / "leads" / "mail"
+    source = (root / "phishing.py").read_text() + (root / "screen.py").read_text()
+    codes = set(re.findall(r'new_sign\(\s*"([a-z_]+)"', source))
+    assert len(codes) >= 13 and codes <= set(SIGN_LABELS), codes - set(SIGN_LABELS)
