@@ -20,9 +20,9 @@ What it does:
    ``leads.mail.services.mail_screen``), three ways: Leadqual's checks alone (a bare
    machine); with rspamd untrained; with rspamd after the team taught it the
    development sets (``tests/fixtures/mail/spam`` as spam, ``.../buyers`` as ham, and a
-   ``--real`` folder's "dev" part). The held-out sets (``tests/fixtures/mail/heldout``,
-   written apart from the checks, and the ``--real`` folder's "heldout" part) are never
-   taught.
+   ``--real`` folder's "dev" part). The held-out sets (``tests/fixtures/mail/heldout``
+   and ``heldout2``, each written by someone who never saw the checks, and the
+   ``--real`` folder's "heldout" part) are never taught.
 3. Prints per set: messages, held back, the rate, lures marked phishing, and where
    held-out mail went wrong.
 4. Times the intake (``mail_ingest`` into the database, rolled back) of every sample
@@ -47,7 +47,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 FIXTURES = ROOT / "tests" / "fixtures" / "mail"
-LURES = {"marketplace_notice_lure", "po_rfq_lure", "marketplace_lure", "malicious_attachment"}
+# Marketplace and purchase-order lures, by each set's family names
+LURES = {"marketplace_notice_lure", "po_rfq_lure", "marketplace_lure", "malicious_attachment",
+         "marketplace_lookalike", "marketplace_spoof", "marketplace_compromised"}
 
 
 def own_set(folder: str, split: str) -> list[dict]:
@@ -187,7 +189,8 @@ def main() -> int:
     args = parser.parse_args()
 
     samples = (own_set("spam", "dev") + own_set("buyers", "dev")
-               + own_set("heldout/spam", "heldout") + own_set("heldout/buyers", "heldout"))
+               + own_set("heldout/spam", "heldout") + own_set("heldout/buyers", "heldout")
+               + own_set("heldout2/spam", "heldout") + own_set("heldout2/buyers", "heldout"))
     if args.real:
         samples += real_set(args.real)
     work = Path(tempfile.mkdtemp(prefix="leadqual-bench-spam-"))
