@@ -130,6 +130,7 @@ SIGN_LABELS = {
     "filter_phishing": _("Spam filter: phishing"),
     "filter_spam": _("Spam filter: spam"),
     "unsolicited_offer": _("Unsolicited offer"),
+    "colleague_impersonation": _("Poses as a colleague"),
 }
 
 # Mail that reached the intake with a risk: passed with a warning, or held and released.

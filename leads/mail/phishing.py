@@ -144,7 +144,7 @@ BRANDS = (
           frozenset({"alibaba.com", "alibaba-inc.com", "alibaba.net", "alibabacloud.com",
                      "alicdn.com", "1688.com", "alibabagroup.com", "alibaba.com.cn",
                      "aliexpress.com", "aliexpress.ru", "taobao.com", "alipay.com"}),
-          ("alibaba", "aliexpress", "alibabagroup")),
+          ("alibaba", "aliexpress", "alibabagroup", "1688")),
     Brand("Made-in-China.com", _claims(r"made[- ]in[- ]china\.com", "made-in-china",
                                        "中国制造网", "focus technology"),
           frozenset({"made-in-china.com", "made-in-china.net", "micstatic.com",
@@ -438,11 +438,13 @@ def defang(host_or_url: str) -> str:
 
 
 def signs_of(message: EmailMessage, *, from_name: str = "", from_address: str = "",
-             subject: str = "", own_domains: tuple[str, ...] = ()) -> list[Sign]:
+             subject: str = "", own_domains: tuple[str, ...] = (),
+             own_names: tuple[str, ...] = ()) -> list[Sign]:
     """Every sign of phishing or fraud the message carries (``from_*`` and ``subject`` as
     the mail parser read them, decoded; read here from the headers when not given).
     ``own_domains``: the team's domains (its mailbox's), protected like a brand; the
-    domains the mail was delivered to are added."""
+    domains the mail was delivered to are added. ``own_names``: the team's names (a
+    stranger's address under a colleague's name is how "the boss" asks for a transfer)."""
     if not from_address:
         pairs = getaddresses([str(message.get("From", ""))])
         from_name, from_address = pairs[0] if pairs else ("", "")
@@ -467,7 +469,8 @@ def signs_of(message: EmailMessage, *, from_name: str = "", from_address: str = 
     signs += _fraud_signs(subject + "\n" + words)
     signs += _offer_signs(message, subject, words)
     signs += _authentication_signs(message, from_domain, own)
-    signs += _reply_to_signs(message, from_domain)
+    signs += _reply_to_signs(message, from_domain, own)
+    signs += _colleague_signs(from_name, from_address, from_domain, own, own_names)
     return _merged(signs)
 
 
@@ -667,6 +670,11 @@ _ACCOUNT_LURE = re.compile("|".join((
     r"(?:verification|suspension|suspended|locked)", r"prevent (?:the )?suspension",
     r"unusual activity", r"new device", r"(?:seed|recovery) phrase",
     r"acesso a sua conta", r"novo dispositivo", r"nuevo dispositivo",
+    r"(?:copyright|trademark|intellectual property) (?:infringement|violation) (?:notice|"
+    r"complaint|claim)", r"\bdmca (?:notice|takedown|complaint)", r"abmahnung",
+    r"(?:marken|urheber)rechtsverletzung", "侵权(?:投诉|通知)", "知识产权投诉",
+    r"violaci[oó]n de (?:derechos|marca)", r"contrefa[çc]on", r"нарушени\w+ авторск",
+    "著作権侵害", r"telif hakk[ıi] ihlali",
     "邮箱(?:已满|容量|空间不足|即将|将被|冻结|过期|停用)", "密码(?:即将|已)?过期",
     "账户(?:将被|已被)?(?:冻结|停用|注销)",
     "隔离邮件", "包裹.{0,10}(?:滞留|无法派送|扣留)", "清关费", "派送失败",
@@ -716,19 +724,26 @@ def _names_reader(href: str, names: set[str]) -> bool:
     return bool(values & names)
 
 
+# A legal threat (an infringement notice) sends the reader to its "evidence": any link away
+# is the lure's.
+_LEGAL_THREAT = re.compile(r"infringement|violation|complaint|dmca|abmahnung|verletzung|侵权|投诉|"
+                           r"violaci|contrefa|нарушени|著作権|ihlali", re.IGNORECASE)
+
+
 def _lure_signs(from_name: str, from_domain: str, subject: str, words: str,
                 links: list[Link], own: tuple[Brand, ...], mailboxes: list[str]) -> list[Sign]:
     """A mail about the reader's mailbox, password, files or parcel, from someone else than
     the team's own domain, with a link to act (or one that carries the reader's name)."""
     # A lure says it first; a newsletter's article on expiring passwords says it later.
     lure = _ACCOUNT_LURE.search(f"{subject}\n{words[:800]}")
+    legal = bool(lure) and bool(_LEGAL_THREAT.search(lure.group(0)))
     ours = from_domain and any(registered_domain(from_domain) in b.domains for b in own)
     admin = bool(_ADMIN_NAME.search(from_name)) and not ours
     if not lure and not admin:
         return []
     names = {m.partition("@")[0] for m in mailboxes if len(m.partition("@")[0]) >= 3}
     away = [link for link in links if link.host
-            and (_credential(link) or _names_reader(link.href, names)
+            and (legal or _credential(link) or _names_reader(link.href, names)
                  or _shown_elsewhere(link))
             and brand_of_domain(link.host) is None
             and not any(registered_domain(_unicode_host(link.host)) in b.domains
@@ -939,6 +954,9 @@ _DIVERSION = re.compile("|".join((
     r"pay (?:to|into)|send (?:to|into)) (?:the|our) (?:old|previous|former) account",
     r"\boverpa(?:id|yment)\b.{0,200}\brefund", r"\brefund (?:the|this) (?:difference|excess|"
     r"extra)", "حسابنا المصرفي", "الحساب الجديد فقط", "عدم استخدام الحساب القديم",
+    r"cuenta (?:original|anterior) est[aá] bloqueada", r"conta (?:original|anterior) est[aá] "
+    r"bloqueada", r"(?:original|old|previous) account (?:is|was|has been) (?:blocked|frozen)",
+    "原账户.{0,6}(?:冻结|被封)",
     "银行账户.{0,6}(?:变更|更改|更换|改为)",
     "(?:变更|更改|更换)(?:了)?.{0,6}(?:银行账户|收款账户|账户信息)",
     "新(?:的)?(?:银行|收款)?账户", "旧账户.{0,10}(?:停用|冻结|审计|不再)",
@@ -990,6 +1008,11 @@ _ADVANCE_FEE = re.compile("|".join((
     r"frais (?:de |d['’])(?:inscription|enregistrement|homologation|certification|dossier)",
     r"mot de passe de votre (?:messagerie|bo[iî]te|e-?mail|compte)",
     "رسوم (?:ال)?(?:تسجيل|شهادة|اعتماد|تأهيل)",
+    r"\b(?:registration|certification|accreditation|vendor|supplier|soncap|coc)\b.{0,60}"
+    r"\b(?:costs?|fees?|charges?)\b.{0,20}(?:usd|us\$|\$|eur|€|ngn|₦)\s?[\d,.]+",
+    "رسوم (?:ال)?تفعيل", r"rembourser la diff[ée]rence", r"reembolsar la diferencia",
+    r"devolver a diferen[çc]a", r"differenz (?:zur[üu]ck)?(?:erstatten|[üu]berweisen)",
+    r"вернуть разницу", "退还差额", "退回多付", r"fark[ıi] iade",
     r"\bfees?\b.{0,80}\bto (?:receive|release|unlock) (?:the |your )?(?:funds|payment|money|"
     r"order|transfer)",
     r"\b(?:e-?mail|mailbox|webmail) (?:account )?password\b(?! (?:of|for) the (?:zip|"
@@ -1014,8 +1037,21 @@ _CREDENTIALS_ASKED = re.compile(
     re.IGNORECASE | re.DOTALL)
 
 
+# "I am in a meeting, pay this today, tell no one": the boss's name on a stranger's mail.
+_BOSS = re.compile("|".join((
+    r"(?:i'?m|i am) in a meeting.{0,200}(?:wire|transfer|payment|gift cards?)",
+    r"(?:在开会|开会中|不方便接电话).{0,80}(?:转账|付款|汇款|打款)",
+    r"(?:estoy en una reuni[oó]n|estou em reuni[aã]o).{0,200}(?:transferencia|pago|"
+    r"transfer[eê]ncia|pagamento)",
+)), re.IGNORECASE | re.DOTALL)
+
+
 def _fraud_signs(text: str) -> list[Sign]:
     signs = []
+    boss = _BOSS.search(text)
+    if boss:
+        signs.append(new_sign("payment_diversion", STRONG, gettext_noop("“{sentence}”"),
+                              sentence=" ".join(boss.group(0).split())[:160]))
     asked = _CREDENTIALS_ASKED.search(text)
     if asked:
         signs.append(new_sign("advance_fee", STRONG,
@@ -1056,6 +1092,12 @@ OFFERS = {
         r"web tasar[ıi]m", r"r[ée]f[ée]rencement", r"premi[èe]re page de google",
         r"suchmaschinenoptimierung", r"erste seite (?:bei|von) google", "تحسين محركات البحث",
         "الصفحة الأولى (?:في|على) جوجل", r"dịch vụ seo", r"jasa seo", "谷歌排名", "网站优化",
+        r"thiết kế (?:website|web)", r"jasa (?:sosmed|social media|pembuatan website|iklan)",
+        r"social media (?:marketing|management) (?:services?|package|agency)",
+        r"(?:instagram|facebook|tiktok) (?:followers|marketing|ads management)",
+        "SEO対策", "上位表示", "검색엔진 최적화", "해외 바이어 발굴", "海外バイヤー",
+        r"pozycjonowanie", r"strony internetowe", r"app (?:development|développement)",
+        r"d[ée]veloppement d'applications", r"sviluppo (?:app|siti)",
         "seo优化", "邮件群发", "自动群发", "开发信", "搜索全球采购商", "获客"),
     gettext_noop("contact lists for sale"): (
         r"(?:importer|buyer|customer|b2b|email|e-mail|company|contact|distributor)s?'? "
@@ -1065,7 +1107,8 @@ OFFERS = {
         r"(?:usd|\$|eur|price|only)", r"customs data", r"база?\w* (?:данных )?(?:клиентов|"
         r"покупателей|импортеров|предприятий)", r"базы данных", r"base de (?:dados|datos) de "
         r"(?:compradores|importadores|clientes|empresas)", "海关数据", "买家数据", "客户名录",
-        "采购商邮箱"),
+        "采购商邮箱", r"dane celne", r"données douanières", r"datos aduaneros",
+        r"b2b (?:leads|database)", "수출입 데이터"),
     gettext_noop("loans, investment or crypto"): (
         r"(?:business|working capital|personal|instant|fast|quick) (?:loans?|funding|capital)",
         r"pre-?approved", r"guaranteed (?:returns?|profits?|results?|income)",
@@ -1080,7 +1123,8 @@ OFFERS = {
         r"\bv[i1!|]-?a-?g-?r-?a\b", r"\bc[i1!|]-?a-?l-?i-?s\b", r"no prescription",
         r"online pharmacy", r"cheap (?:meds|pills)", r"\bcasino\b", r"free spins",
         r"\bjackpot\b", r"you(?:'ve| have)? (?:won\b(?!')|been selected)", r"\blottery\b",
-        r"prize winner", r"claim your (?:prize|bonus)",
+        r"prize winner", r"claim your (?:prize|bonus)", r"(?:lonely|single) (?:women|ladies) "
+        r"(?:near|in) you", r"dating (?:site|profile)",
         r"loterie|gagnant", r"loter[ií]a|ganador", r"loteria|pr[êe]mio", r"лотере", r"piyango",
         "يانصيب", "جائزة نقدية", "中奖", "彩票", "代开.{0,6}发票", "代.开"),
     gettext_noop("sale advert"): (
@@ -1092,17 +1136,24 @@ OFFERS = {
     gettext_noop("trade show or directory listing"): (
         r"(?:book|reserve|réservez|reserve su|reserve seu) (?:your |votre |su |seu )?"
         r"(?:booth|stand|stand space)", r"booth (?:space|available)", r"exhibition stand",
-        r"(?:company|business) listing", r"export directory", "展位", "展团", "招商"),
+        r"(?:company|business) listing", r"export directory", "展位", "展团", "招商",
+        r"messestand", r"fuar stand", r"stand (?:espositivo|fieristico)", r"stoisko targowe",
+        r"gian hàng triển lãm", r"(?:advertis\w+|pubblicit\w+|anzeige\w*|publicidad) (?:in|"
+        r"nella|auf|en) (?:our|la nostra|unserer|nuestra) (?:magazine|rivista|zeitschrift|"
+        r"revista)"),
     gettext_noop("freight offer"): (
         r"(?:best|cheap|competitive|lowest) (?:freight|shipping|sea freight|air freight) "
         r"(?:rates?|prices?)", r"we (?:are|is) (?:a |an )?(?:professional |leading )?"
         r"(?:freight forwarder|shipping agent|logistics company)", r"door to door (?:service|"
-        r"also available)", "货代", "海运费优惠"),
+        r"also available)", "货代", "海运费优惠", "运价表", "海运价格", "运费报价",
+        r"freight (?:price|rate) list"),
     gettext_noop("another factory's advert"): (
         r"this is \w+ from (?:a |an )?(?:\w+ ){0,3}(?:factory|manufacturer|supplier)",
         r"we (?:are|have been) (?:a |an )?(?:professional |leading )?(?:\w+ ){0,3}"
         r"(?:factory|manufacturer) .{0,60}(?:free samples?|price list|moq|catalog)",
-        r"would you like (?:to get )?our (?:price list|catalog|catalogue)"),
+        r"would you like (?:to get )?our (?:price list|catalog|catalogue)",
+        r"oferta (?:współpracy|na opakowania)", "工厂直销", "源头工厂", r"we are a (?:leading )?"
+        r"(?:packaging|printing|mould|mold) (?:factory|manufacturer|company)"),
 }
 # Offers no buyer of UV lamps makes: one is enough to hold the mail as spam.
 NO_BUYER_WRITES = {"search ranking or marketing", "contact lists for sale",
@@ -1181,11 +1232,35 @@ def _authentication_signs(message: EmailMessage, from_domain: str,
                   checks=checks, domain=defang(from_domain))]
 
 
-def _reply_to_signs(message: EmailMessage, from_domain: str) -> list[Sign]:
+def _name_key(name: str) -> str:
+    return "".join(name.casefold().split()).strip("\"'")
+
+
+def _colleague_signs(from_name: str, from_address: str, from_domain: str,
+                     own: tuple[Brand, ...], own_names: tuple[str, ...]) -> list[Sign]:
+    """A colleague's name on an address outside the team's domains."""
+    key = _name_key(from_name)
+    if len(key) < 2 or not own or any(registered_domain(from_domain or "-") in brand.domains
+                                      for brand in own):
+        return []
+    if key in {_name_key(name) for name in own_names if len(_name_key(name)) >= 2}:
+        return [new_sign("colleague_impersonation", 4.0, gettext_noop(
+            'the sender uses the name of a colleague, "{name}", but writes from {address}'),
+            name=from_name, address=defang(from_address))]
+    return []
+
+
+def _reply_to_signs(message: EmailMessage, from_domain: str,
+                    own: tuple[Brand, ...]) -> list[Sign]:
     """Replies that go elsewhere: weak alone (buyers' assistants, CRMs), stronger when
-    the sender's own domain disowns the mail (DMARC fails, and no mailing list sent it)."""
+    the sender's own domain disowns the mail (DMARC fails, and no mailing list sent it).
+    Mail from the team's own domain that passes (the website's contact form) answers the
+    visitor: no sign."""
     forged = "fail" in authentication_results(message).get("dmarc", []) and \
         not message.get("List-Id")
+    if not forged and from_domain and any(registered_domain(from_domain) in brand.domains
+                                          for brand in own):
+        return []
     signs = []
     for address in _addresses(message, "Reply-To"):
         domain = address.rpartition("@")[2]

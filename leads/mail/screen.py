@@ -71,12 +71,12 @@ def _beside(signs) -> float:
 
 
 def screen(message: EmailMessage, *, from_name: str = "", from_address: str = "",
-           subject: str = "", own_domains: tuple[str, ...] = (), spam=None,
-           spam_error: str = "") -> Screening:
+           subject: str = "", own_domains: tuple[str, ...] = (),
+           own_names: tuple[str, ...] = (), spam=None, spam_error: str = "") -> Screening:
     """``spam``: the generic filter's answer (``leads.mail.rspamd.SpamScore``) or None;
     ``spam_error``: why there is none (the filter is off or did not answer)."""
     signs = signs_of(message, from_name=from_name, from_address=from_address,
-                     subject=subject, own_domains=own_domains)
+                     subject=subject, own_domains=own_domains, own_names=own_names)
     own = weight_of(signs)
     symbols: tuple[tuple[str, float], ...] = ()
     if spam is not None:

@@ -143,6 +143,18 @@ def own_domains(mailbox: Mailbox | None) -> tuple[str, ...]:
     return tuple(sorted({a.rpartition("@")[2].lower() for a in addresses if "@" in a}))
 
 
+def team_names() -> tuple[str, ...]:
+    """The team's names as a mail program shows them: "Lily Zhang", "Zhang Lily", "张丽"."""
+    from django.contrib.auth import get_user_model
+
+    names = set()
+    for first, last in get_user_model().objects.filter(is_active=True).values_list(
+            "first_name", "last_name")[:500]:
+        if first and last:
+            names |= {f"{first} {last}", f"{last} {first}", f"{last}{first}"}
+    return tuple(sorted(names))
+
+
 def mail_screen(raw: bytes, parsed: ParsedMail, *, mailbox: Mailbox | None) -> Screening:
     """The message's screening: the generic filter (rspamd, when configured and answering)
     and Leadqual's own checks."""
@@ -160,7 +172,8 @@ def mail_screen(raw: bytes, parsed: ParsedMail, *, mailbox: Mailbox | None) -> S
             log.warning("mail.screen.filter_unavailable error=%s", error[:200])
     return screen(read_message(raw), from_name=parsed.from_name,
                   from_address=parsed.from_address, subject=parsed.subject,
-                  own_domains=own_domains(mailbox), spam=spam, spam_error=error)
+                  own_domains=own_domains(mailbox), own_names=team_names(), spam=spam,
+                  spam_error=error)
 
 
 def _screened(record: MailMessage, screening: Screening) -> None:

@@ -414,3 +414,17 @@ def test_every_reason_the_checks_give_has_a_name_on_the_pages():
     source = (root / "phishing.py").read_text() + (root / "screen.py").read_text()
     codes = set(re.findall(r'new_sign\(\s*"([a-z_]+)"', source))
     assert len(codes) >= 13 and codes <= set(SIGN_LABELS), codes - set(SIGN_LABELS)
+
+
+def test_a_colleague_s_name_on_a_stranger_s_address_is_a_sign_and_with_a_transfer_phishing():
+    boss = mail(sender="陈伟 <chenwei.office@gmail.com>", subject="在吗",
+                text="我在开会，不方便接电话。今天有一笔佣金要付，你现在走一下对公转账。")
+    names = ("陈伟", "Lily Zhang")
+    screening = screen(boss, own_domains=("uvlamp-factory.test",), own_names=names)
+    assert {s.code for s in screening.signs} >= {"colleague_impersonation", "payment_diversion"}
+    assert screening.verdict == "phishing"
+    alone = mail(sender="Lily Zhang <lily.zhang.home@gmail.com>", text="Sent from home.")
+    assert screen(alone, own_domains=("uvlamp-factory.test",),
+                  own_names=names).verdict == "risky"
+    colleague = mail(sender="Lily Zhang <lily@uvlamp-factory.test>", text="Sent from work.")
+    assert screen(colleague, own_domains=("uvlamp-factory.test",), own_names=names).signs == ()
