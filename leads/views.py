@@ -32,7 +32,7 @@ from leads.forms import (
 )
 from leads.importer import AUTO, UnreadableFile, detect_preset, read_table
 from leads.mail.forms import AwayRecordForm, EmlUploadForm
-from leads.mail.services import away_record, held_decide, mail_ingest
+from leads.mail.services import away_record, held_decide, mail_ingest, spam_filter_status
 from leads.models import (
     Company,
     CompanyStatus,
@@ -506,6 +506,7 @@ def held_list(request):
         "rows": [{"message": m, "reasons": selectors.sign_reasons(m.screen_signs, 2, varied=True)}
                  for m in page.object_list],
         "states": [("undecided", _("Undecided")), ("decided", _("Decided")), ("all", _("All"))],
+        "spam_filter": spam_filter_status(),
         "verdicts": [("", _("Phishing and spam")),
                      (MailMessage.Screen.PHISHING, _("Phishing")),
                      (MailMessage.Screen.SPAM, _("Spam"))],

@@ -1050,8 +1050,8 @@ def _fraud_signs(text: str) -> list[Sign]:
     signs = []
     boss = _BOSS.search(text)
     if boss:
-        signs.append(new_sign("payment_diversion", STRONG, gettext_noop("“{sentence}”"),
-                              sentence=" ".join(boss.group(0).split())[:160]))
+        signs.append(new_sign("payment_diversion", STRONG, gettext_noop("“{text}”"),
+                              text=" ".join(boss.group(0).split())[:160]))
     asked = _CREDENTIALS_ASKED.search(text)
     if asked:
         signs.append(new_sign("advance_fee", STRONG,

@@ -143,6 +143,25 @@ def own_domains(mailbox: Mailbox | None) -> tuple[str, ...]:
     return tuple(sorted({a.rpartition("@")[2].lower() for a in addresses if "@" in a}))
 
 
+def spam_filter_status() -> tuple[str | None, str]:
+    """(rspamd's version, or None when the generic check is off; its URL), as the Held
+    back page shows it. Asked at most once a minute (the answer is cached)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from leads.mail import rspamd
+
+    url = settings.LEADQUAL_RSPAMD_URL
+    if not url:
+        return None, ""
+    key = f"leadqual:spam-filter:{url}"
+    version = cache.get(key)
+    if version is None:
+        version = rspamd.filter_version(url, timeout=0.5) or ""
+        cache.set(key, version, 60)
+    return version or None, url
+
+
 def team_names() -> tuple[str, ...]:
     """The team's names as a mail program shows them: "Lily Zhang", "Zhang Lily", "张丽"."""
     from django.contrib.auth import get_user_model

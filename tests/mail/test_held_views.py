@@ -395,3 +395,13 @@ def test_an_attachment_name_is_never_a_header_injection(client, manager):
     assert disposition.startswith("attachment; filename*=utf-8''")
     assert "%E6%8A%A5%E4%BB%B7%E5%8D%95" in disposition and ".exe" in disposition
     assert download.content == b"MZ stand-in"
+
+
+def test_the_list_says_which_filters_check_the_mail(client, manager, settings):
+    client.force_login(manager)
+    url = reverse("leads:held-list")
+    assert "The generic spam check is off (LEADQUAL_RSPAMD_URL is empty)" in \
+        client.get(url).content.decode()
+    settings.LEADQUAL_RSPAMD_URL = "http://127.0.0.1:9"  # nothing answers there
+    text = client.get(url).content.decode()
+    assert "The generic spam check is off: rspamd does not answer at http://127.0.0.1:9" in text

@@ -180,3 +180,12 @@ def test_without_redis_it_scores_without_bayes_and_a_password_guards_learning(tm
         assert answer != "learned as spam"  # nowhere to keep it
     finally:
         server.stop()
+
+
+@pytest.mark.django_db
+def test_the_held_back_page_names_the_filter_that_answers(rspamd, client, manager):
+    from django.urls import reverse
+
+    client.force_login(manager)
+    text = client.get(reverse("leads:held-list")).content.decode()
+    assert f"Checked by the spam filter rspamd {rspamd.version} and by Leadqual" in text
