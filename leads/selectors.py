@@ -153,15 +153,22 @@ def sign_evidence(sign: dict) -> str:
     phrases') through the catalogue, the mail's own words put in as they are. A record
     without a template (screened before the signs had one) and a translation that does
     not fit its params show the English evidence as stored."""
-    from leads.mail.phishing import render
-
     template, params = sign.get("template"), sign.get("params") or {}
     if template and isinstance(template, str) and isinstance(params, dict):
-        try:
-            return render(template, params, gettext)
-        except (KeyError, ValueError, IndexError, AttributeError, TypeError):
-            pass  # a translator's typo ("{nmae}", "{name"): the English rather than nothing
+        return _translated(template, params, fallback=str(sign.get("evidence", "")))
     return str(sign.get("evidence", ""))
+
+
+def _translated(template: str, params: dict, *, fallback: str) -> str:
+    """A checks' sentence in the reader's language (``leads.mail.phishing.render``), or
+    ``fallback`` where a translation does not fit its params (a translator's typo:
+    "{nmae}", "{name")."""
+    from leads.mail.phishing import render
+
+    try:
+        return render(template, params, gettext)
+    except (KeyError, ValueError, IndexError, AttributeError, TypeError):
+        return fallback
 
 
 def sign_reasons(signs, limit: int | None = None, *,
@@ -241,7 +248,6 @@ class HeldContents:
 
 
 _URL_IN_TEXT = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
-_SHOWN_HOST = re.compile(r"^(?:https?://)?((?:[\w-]+\.)+[a-z]{2,})(?:[/:?#]|$)", re.IGNORECASE)
 # "From" and "To" are the date ranges' words elsewhere (从, 到): the headers have their own.
 HEADERS = (("From", _("Sender")), ("Reply-To", _("Reply-To")), ("To", _("Recipients")),
            ("Cc", _("Cc")), ("Subject", _("Subject")), ("Date", _("Date")))
@@ -267,17 +273,18 @@ def defanged_text(text: str) -> str:
 def held_contents(message: MailMessage) -> HeldContents:
     from leads.mail.parse import html_to_text, read_message, safe_text
     from leads.mail.phishing import (
-        _parts,
         attachments_of,
         authentication_results,
         defang,
         links_of,
+        shown_elsewhere,
+        text_parts,
     )
 
     raw = bytes(message.raw or b"")
     parsed = read_message(raw) if raw else None
     headers, authentication, links, attachments = [], "", [], []
-    html, text = ([], []) if parsed is None else _parts(parsed)
+    html, text = ([], []) if parsed is None else text_parts(parsed)
     body = message.body or "\n\n".join(t.strip() for t in text) or "\n\n".join(
         html_to_text(h).strip() for h in html)
     if parsed is not None:
@@ -294,10 +301,8 @@ def held_contents(message: MailMessage) -> HeldContents:
             if (shown, link.href) in seen or not link.href:
                 continue
             seen.add((shown, link.href))
-            shown_host = _SHOWN_HOST.match(shown.strip())
-            elsewhere = bool(shown_host and link.host and
-                             shown_host.group(1).lower().rstrip(".") != link.host)
-            links.append(HeldLink(defanged_text(shown), defang(link.href)[:500], elsewhere))
+            links.append(HeldLink(defanged_text(shown), defang(link.href)[:500],
+                                  bool(shown_elsewhere(link))))
         for number, attachment in enumerate(attachments_of(parsed)):
             attachments.append(HeldAttachment(
                 number, safe_text(attachment.name)[:255], attachment.content_type,
@@ -321,12 +326,7 @@ def held_attachment(message: MailMessage, number: int):
 
 def danger_text(name: str, data: bytes) -> str:
     """Why an attachment is dangerous, in the reader's language ("" when it is not)."""
-    from leads.mail.phishing import danger_of, render
+    from leads.mail.phishing import danger_of
 
     why = danger_of(name, data)
-    if why is None:
-        return ""
-    try:
-        return render(why.template, why.params, gettext)
-    except (KeyError, ValueError, IndexError, AttributeError, TypeError):
-        return render(why.template, why.params)
+    return "" if why is None else _translated(why.template, why.params, fallback=str(why))

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from config.celery_app import enqueue as enqueue_task
@@ -140,11 +140,10 @@ def mail_risks(inquiry_ids: list[int]) -> dict[int, tuple[str, ...]]:
     with a risk, or was held and released by a person."""
     from leads.mail.phishing import WARN_AT
     from leads.models import MailMessage
+    from leads.selectors import RISK_MAIL
 
     found: dict[int, list[str]] = {}
-    for inquiry_id, signs in (MailMessage.objects.filter(inquiry_id__in=inquiry_ids)
-                              .filter(Q(screen_verdict=MailMessage.Screen.RISKY)
-                                      | Q(decision=MailMessage.Decision.RELEASED))
+    for inquiry_id, signs in (MailMessage.objects.filter(RISK_MAIL, inquiry_id__in=inquiry_ids)
                               .values_list("inquiry_id", "screen_signs")):
         found.setdefault(inquiry_id, []).extend(
             sign["evidence"] for sign in signs or () if sign.get("weight", 0) >= WARN_AT)

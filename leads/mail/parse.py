@@ -218,7 +218,7 @@ def message_text(message: EmailMessage) -> str:
     body = message.get_body(preferencelist=("plain", "html"))
     if body is None:
         return ""
-    content = _content(body)
+    content = part_text(body)
     if body.get_content_subtype() == "html":
         content = html_to_text(content)
     lines = [line.rstrip() for line in content.replace("\r\n", "\n").split("\n")]
@@ -226,12 +226,14 @@ def message_text(message: EmailMessage) -> str:
     return safe_text(text)[:MAX_TEXT]
 
 
-def _content(part: EmailMessage) -> str:
+def part_text(part: EmailMessage) -> str:
+    """A text part's content; an unknown or lying charset read as UTF-8 with
+    replacements."""
     try:
-        return part.get_content()
-    except (LookupError, UnicodeError, AssertionError):  # unknown or lying charset
-        payload = part.get_payload(decode=True) or b""
-        return payload.decode("utf-8", "replace")
+        content = part.get_content()
+    except (LookupError, UnicodeError, AssertionError, KeyError):  # unknown or lying charset
+        content = part.get_payload(decode=True) or b""
+    return content if isinstance(content, str) else content.decode("utf-8", "replace")
 
 
 _BLOCKS = "p,div,tr,li,h1,h2,h3,h4,h5,h6,table,blockquote,section,article,header,footer,ul,ol"

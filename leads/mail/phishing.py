@@ -45,6 +45,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from leads.domains import registered_domain
+from leads.mail.parse import part_text
 from leads.mailproviders import is_free_mail
 
 STRONG = 10.0  # one sign of this weight makes the mail phishing
@@ -373,7 +374,7 @@ def _host(url: str) -> str:
         return ""
 
 
-def _parts(message: EmailMessage) -> tuple[list[str], list[str]]:
+def text_parts(message: EmailMessage) -> tuple[list[str], list[str]]:
     """(html bodies, text bodies) of the message, attachments excluded."""
     html, text = [], []
     for part in message.walk():
@@ -381,17 +382,8 @@ def _parts(message: EmailMessage) -> tuple[list[str], list[str]]:
             continue
         if part.get_content_maintype() != "text":
             continue
-        content = _text_of(part)
-        (html if part.get_content_subtype() == "html" else text).append(content)
+        (html if part.get_content_subtype() == "html" else text).append(part_text(part))
     return html, text
-
-
-def _text_of(part: EmailMessage) -> str:
-    try:
-        content = part.get_content()
-    except (LookupError, UnicodeError, AssertionError, KeyError):
-        content = (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
-    return content if isinstance(content, str) else content.decode("utf-8", "replace")
 
 
 def links_of(html_bodies: list[str], text_bodies: list[str]) -> list[Link]:
@@ -450,7 +442,7 @@ def signs_of(message: EmailMessage, *, from_name: str = "", from_address: str = 
         from_name, from_address = pairs[0] if pairs else ("", "")
     subject = subject or str(message.get("Subject", ""))
     from_domain = from_address.rpartition("@")[2].lower()
-    html, text = _parts(message)
+    html, text = text_parts(message)
     links = links_of(html, text)
     attachments = attachments_of(message)
     words = "\n".join(text) or "\n".join(_html_text(body) for body in html)
@@ -621,7 +613,7 @@ def _link_signs(links: list[Link], claimed: dict[Brand, str], from_domain: str,
         if not link.host:
             continue
         target = registered_domain(_unicode_host(link.host))
-        shown_host = _shown_elsewhere(link)
+        shown_host = shown_elsewhere(link)
         if shown_host:
             shown_domain = registered_domain(shown_host)
             label = shown_domain.split(".", 1)[0]
@@ -707,7 +699,7 @@ _ADMIN_NAME = re.compile(
     re.IGNORECASE)
 
 
-def _shown_elsewhere(link: Link) -> str:
+def shown_elsewhere(link: Link) -> str:
     """The host a link shows, when it goes to another domain ("" otherwise)."""
     shown = _HOSTISH.search(link.shown) if link.shown != link.href else None
     if not shown:
@@ -744,7 +736,7 @@ def _lure_signs(from_name: str, from_domain: str, subject: str, words: str,
     names = {m.partition("@")[0] for m in mailboxes if len(m.partition("@")[0]) >= 3}
     away = [link for link in links if link.host
             and (legal or _credential(link) or _names_reader(link.href, names)
-                 or _shown_elsewhere(link))
+                 or shown_elsewhere(link))
             and brand_of_domain(link.host) is None
             and not any(registered_domain(_unicode_host(link.host)) in b.domains
                         for b in own)]

@@ -90,12 +90,12 @@ def screen(message: EmailMessage, *, from_name: str = "", from_address: str = ""
     strong = any(sign.weight >= STRONG for sign in signs)
     generic = spam.action if spam is not None else ""
     offers = [sign for sign in signs if sign.code == "unsolicited_offer"]
+    beside = _beside(signs)
     fraud = own - weight_of(offers)
     if strong or fraud >= PHISHING_AT:
         verdict = "phishing"
     elif generic in SPAM_ACTIONS or sum(sign.weight for sign in offers) >= OFFER_AT or (
-            spam is not None and _beside(signs) >= WARN_AT and
-            spam.score + _beside(signs) >= SPAM_LINE):
+            spam is not None and beside >= WARN_AT and spam.score + beside >= SPAM_LINE):
         # The filter's points and our signs on one scale: a mail the team taught the
         # filter to doubt (Bayes) that also carries a sign of our own.
         verdict = "spam"
@@ -109,7 +109,7 @@ def screen(message: EmailMessage, *, from_name: str = "", from_address: str = ""
             "the spam filter scored it {score} ({symbols})"), score=f"{spam.score:.1f}",
             symbols=top)]
     if spam is not None:
-        filters = f"rspamd {spam.version} + Leadqual's checks".replace("rspamd  +", "rspamd +")
+        filters = " ".join(filter(None, ("rspamd", spam.version, "+ Leadqual's checks")))
     else:
         filters = "Leadqual's checks only" + (f" ({spam_error})" if spam_error else "")
     score = round(own + (spam.score if spam is not None else 0.0), 2)

@@ -130,17 +130,24 @@ def _raw_header_bytes(raw: bytes) -> bool:
     return any(byte > 127 for byte in head)
 
 
-def own_domains(mailbox: Mailbox | None) -> tuple[str, ...]:
-    """The team's mail domains: the mailbox's, the sender address's, the team's."""
+def team_identity(mailbox: Mailbox | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the team's mail domains: the mailbox's, the sender address's, the team members';
+    the team's names as a mail program shows them: "Lily Zhang", "Zhang Lily", "张丽"),
+    from one read of the users."""
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
     addresses = [settings.LEADQUAL_MAIL_FROM, settings.DEFAULT_FROM_EMAIL]
     if mailbox is not None:
         addresses.append(mailbox.username)
-    addresses += get_user_model().objects.filter(is_active=True).exclude(email="") \
-        .values_list("email", flat=True).distinct()[:200]
-    return tuple(sorted({a.rpartition("@")[2].lower() for a in addresses if "@" in a}))
+    names = set()
+    for email, first, last in get_user_model().objects.filter(is_active=True).values_list(
+            "email", "first_name", "last_name")[:500]:
+        addresses.append(email)
+        if first and last:
+            names |= {f"{first} {last}", f"{last} {first}", f"{last}{first}"}
+    domains = {a.rpartition("@")[2].lower() for a in addresses if "@" in a}
+    return tuple(sorted(domains)), tuple(sorted(names))
 
 
 def spam_filter_status() -> tuple[str | None, str]:
@@ -162,18 +169,6 @@ def spam_filter_status() -> tuple[str | None, str]:
     return version or None, url
 
 
-def team_names() -> tuple[str, ...]:
-    """The team's names as a mail program shows them: "Lily Zhang", "Zhang Lily", "张丽"."""
-    from django.contrib.auth import get_user_model
-
-    names = set()
-    for first, last in get_user_model().objects.filter(is_active=True).values_list(
-            "first_name", "last_name")[:500]:
-        if first and last:
-            names |= {f"{first} {last}", f"{last} {first}", f"{last}{first}"}
-    return tuple(sorted(names))
-
-
 def mail_screen(raw: bytes, parsed: ParsedMail, *, mailbox: Mailbox | None) -> Screening:
     """The message's screening: the generic filter (rspamd, when configured and answering)
     and Leadqual's own checks."""
@@ -189,10 +184,10 @@ def mail_screen(raw: bytes, parsed: ParsedMail, *, mailbox: Mailbox | None) -> S
         except rspamd.FilterUnavailable as exc:
             error = str(exc)
             log.warning("mail.screen.filter_unavailable error=%s", error[:200])
+    domains, names = team_identity(mailbox)
     return screen(read_message(raw), from_name=parsed.from_name,
                   from_address=parsed.from_address, subject=parsed.subject,
-                  own_domains=own_domains(mailbox), own_names=team_names(), spam=spam,
-                  spam_error=error)
+                  own_domains=domains, own_names=names, spam=spam, spam_error=error)
 
 
 def _screened(record: MailMessage, screening: Screening) -> None:

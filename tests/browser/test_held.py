@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from leads.mail.parse import read_message
-from leads.mail.phishing import _parts, defang, links_of
+from leads.mail.phishing import defang, links_of, text_parts
 from leads.mail.services import mail_ingest
 from leads.models import Inquiry, Mailbox, MailMessage
 from tests.browser.conftest import log_in
@@ -34,7 +34,7 @@ def held_mail(settings, manager):
 
 def test_a_manager_checks_held_back_mail(live_server, page, manager, held_mail):
     phishing, buyer, program = held_mail
-    html, text = _parts(read_message(raw_of(PHISHING)))
+    html, text = text_parts(read_message(raw_of(PHISHING)))
     hosts = sorted({link.host for link in links_of(html, text) if link.host})
 
     log_in(page, live_server, "grace", PASSWORD)

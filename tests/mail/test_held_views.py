@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from leads.mail.parse import parse_mail, read_message
-from leads.mail.phishing import _parts, attachments_of, defang, links_of
+from leads.mail.phishing import attachments_of, defang, links_of, text_parts
 from leads.mail.services import mail_ingest
 from leads.models import Company, Inquiry, Mailbox, MailMessage
 from tests.leads.helpers import ingest
@@ -170,7 +170,7 @@ def test_the_page_shows_the_mail_defanged(client, manager):
     page = client.get(reverse("leads:held", args=[message.pk]))
     text = page.content.decode()
 
-    html, plain = _parts(read_message(raw_of(PHISHING)))
+    html, plain = text_parts(read_message(raw_of(PHISHING)))
     hosts = {link.host for link in links_of(html, plain) if link.host}
     assert hosts
     hrefs = re.findall(r'href="([^"]*)"', text)
