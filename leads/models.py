@@ -5,6 +5,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from leads.fields import FoldedTextField, PhoneKeysField
 from leads.regions import subdivision_name
 from leads.timezones import BuyerZone, zone_for_country
 
@@ -134,8 +135,42 @@ class WebsiteStatus(models.TextChoices):
 class Grade(models.TextChoices):
     A = "A", _("A: genuine and target")
     B = "B", _("B: genuine, fit unclear")
-    C = "C", _("C: doubtful")
+    C = "C", _("C: doubtful or not a target")
     D = "D", _("D: likely fake")
+
+
+def lead_unanswered() -> models.Q:
+    """An A or B inquiry (or a customer's) newer than our last message."""
+    return models.Q(last_received_at__isnull=False) & (
+        models.Q(last_contact_at__isnull=True)
+        | models.Q(last_received_at__gt=models.F("last_contact_at"))
+    ) & (models.Q(grade__in=("A", "B")) | ~models.Q(segment=""))
+
+
+def reply_unanswered() -> models.Q:
+    """The buyer's last reply is newer than our last message."""
+    return models.Q(last_reply_at__isnull=False) & (
+        models.Q(last_contact_at__isnull=True)
+        | models.Q(last_reply_at__gt=models.F("last_contact_at")))
+
+
+def work_first_index() -> models.Index:
+    """The index of the inbox's default order (PostgreSQL: SQLite has no NULLS LAST in
+    an index)."""
+    return models.Index(answer_owed_rank(), models.F("last_received_at").desc(nulls_last=True),
+                        models.F("id").desc(), name="company_work_first")
+
+
+def answer_owed_rank() -> models.Case:
+    """The inbox's default order, work before history: 0 an unanswered A or B inquiry,
+    1 an unanswered reply, 2 the rest (and companies marked fake or lost). Only the
+    company's own columns: on PostgreSQL the index of ``work_first_index`` (migration
+    0013) serves the order."""
+    open_ = ~models.Q(status__in=("fake", "lost"))
+    return models.Case(
+        models.When(lead_unanswered() & open_, then=models.Value(0)),
+        models.When(reply_unanswered() & open_, then=models.Value(1)),
+        default=models.Value(2), output_field=models.IntegerField())
 
 
 class Company(models.Model):
@@ -215,6 +250,8 @@ class Company(models.Model):
     next_followup_at = models.DateTimeField(_("next follow-up"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The inbox search (leads.search), filled on every save and bulk_create.
+    search_text = FoldedTextField(sources=("name", "domain"))
 
     class Meta:
         ordering = ["-last_received_at", "-id"]
@@ -233,8 +270,8 @@ class Company(models.Model):
         ]
         # PostgreSQL only (migration 0005_screen_indexes): the inbox order
         # (last_received_at DESC NULLS LAST, id DESC), and trigram indexes on UPPER(...)
-        # of name and domain for the inbox search (icontains); 0006: country, grade and
-        # the inbox order, for the inbox filtered by country and grade.
+        # of name and domain (icontains); 0006: country, grade and the inbox order, for
+        # the inbox filtered by country and grade; 0011: a trigram index on search_text.
 
     def __str__(self) -> str:
         return self.name
@@ -321,6 +358,10 @@ class ContactChannel(models.Model):
     # A hard bounce of our mail to this address: the strongest proof it is dead.
     bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
     bounce_reason = models.CharField(_("bounce"), max_length=500, blank=True)
+    # The inbox search (leads.search), filled on every save and bulk_create.
+    search_text = FoldedTextField(sources=("value",), unless_kinds=("phone", "whatsapp"))
+    search_phones = PhoneKeysField(sources=("value",), country="company.country",
+                                   kinds=("phone", "whatsapp"))
 
     class Meta:
         ordering = ["-is_emergency", "kind", "value"]
@@ -328,6 +369,8 @@ class ContactChannel(models.Model):
         verbose_name_plural = _("contact channels")
         # Merge candidates: companies sharing an address or number.
         indexes = [models.Index(fields=["value"], name="channel_value")]
+        # PostgreSQL only (migration 0011_search_columns): trigram indexes on search_text
+        # and search_phones for the inbox search.
         constraints = [
             models.UniqueConstraint(
                 fields=["company", "kind", "value"], name="channel_unique_per_company"
@@ -367,14 +410,19 @@ class Inquiry(models.Model):
     # "ref:<platform>:<id>" or "fp:<sha256 of email, received_at, message>".
     dedup_key = models.CharField(max_length=120, unique=True, editable=False)
     created_at = models.DateTimeField(_("stored"), default=timezone.now)
+    # The inbox search (leads.search), filled on every save and bulk_create.
+    search_text = FoldedTextField(
+        sources=("buyer_name", "company_name", "email", "platform_ref", "website"))
+    search_phones = PhoneKeysField(sources=("phone", "whatsapp"), country="country")
 
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = _("inquiry")
         verbose_name_plural = _("inquiries")
         indexes = [models.Index(fields=["company", "-received_at"])]
-        # PostgreSQL only (migration 0005_screen_indexes): trigram indexes on UPPER(...)
-        # of buyer_name, email, company_name, product and message for the inbox search.
+        # PostgreSQL only: trigram indexes on UPPER(...) of buyer_name, email,
+        # company_name, product and message (migration 0005_screen_indexes; the inbox
+        # search reads product and message), and on search_text and search_phones (0011).
 
     def __str__(self) -> str:
         who = self.company_name or self.buyer_name or self.email or f"#{self.pk}"
@@ -485,6 +533,11 @@ class TeamSettings(models.Model):
     business_hours = models.CharField(
         _("buyers' default business hours"), max_length=11, blank=True,
         help_text=_("Local time, e.g. 09:00-17:00; empty = LEADQUAL_BUSINESS_HOURS."),
+    )
+    first_response_hours = models.PositiveSmallIntegerField(
+        _("first answer within (business hours)"), null=True, blank=True,
+        help_text=_("Our business hours a new A or B inquiry may wait for its first answer "
+                    "before the work queue marks it late; empty = one business day."),
     )
     pool_return_days = models.PositiveSmallIntegerField(
         _("back to the pool after (days)"), default=30,
