@@ -1,4 +1,4 @@
-from functools import cache
+from functools import lru_cache
 
 from django import forms
 from django.conf import settings
@@ -110,14 +110,24 @@ class PageForm(forms.Form):
     default_renderer = WIDGETS
 
 
+PRESET_LABELS = {"auto": _("Recognise by the headers"), "generic": _("Generic columns"),
+                 "alibaba": "Alibaba.com", "made-in-china": "Made-in-China.com"}
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Export file"),
-        help_text=_("CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or Excel .xlsx"),
+        help_text=_("CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) or Excel .xlsx; save an old "
+                    ".xls as .xlsx first"),
+        # The file picker offers these first; anything else is still read and, when it is
+        # no table, refused with what it is.
+        widget=forms.FileInput(attrs={"accept": ".csv,.tsv,.txt,.xlsx,.xlsm,text/csv,"
+                                      "application/vnd.openxmlformats-officedocument"
+                                      ".spreadsheetml.sheet"}),
     )
     preset = forms.ChoiceField(
         label=_("Columns"),
-        choices=[(p, p) for p in PRESET_CHOICES],
+        choices=[(p, PRESET_LABELS.get(p, p)) for p in PRESET_CHOICES],
         initial="auto",
         help_text=_("auto recognises Alibaba.com and Made-in-China.com exports"),
     )
@@ -289,14 +299,35 @@ class BusinessHoursField(forms.RegexField):
         return value
 
 
-@cache
-def zone_choices() -> tuple[tuple[str, str], ...]:
-    """The IANA zones a rep may choose, read from the zone files once per process."""
+@lru_cache(maxsize=8)
+def zone_choices(language: str = "en") -> tuple[tuple[str, str], ...]:
+    """The IANA zones a rep may choose, read from the zone files once per process and
+    language; outside English named by CLDR ("德国（柏林）时间" for Europe/Berlin)."""
     import zoneinfo
 
-    return tuple((name, name) for name in sorted(zoneinfo.available_timezones())
-                 if "/" in name
-                 and not name.startswith(("Etc/", "SystemV/", "posix/", "right/")))
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import get_timezone_location
+    from django.utils.translation import to_locale
+
+    names = sorted(name for name in zoneinfo.available_timezones()
+                   if "/" in name and not name.startswith(("Etc/", "SystemV/", "posix/",
+                                                           "right/")))
+    locale = None
+    if not language.startswith("en"):
+        try:
+            locale = Locale.parse(to_locale(language))
+        except (UnknownLocaleError, ValueError):
+            locale = None
+
+    def label(name: str) -> str:
+        if locale is None:
+            return name
+        try:
+            return get_timezone_location(name, locale=locale)
+        except (LookupError, ValueError):
+            return name
+
+    return tuple((name, label(name)) for name in names)
 
 
 class ZoneSelect(FastSelect):
@@ -319,7 +350,7 @@ class BuyerCalendarForm(PageForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["time_zone"].choices = [("", _("From the phone or the country")),
-                                            *zone_choices()]
+                                            *zone_choices(get_language() or "en")]
 
 
 class HistoryFilterForm(forms.Form):

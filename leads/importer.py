@@ -5,6 +5,7 @@ and Made-in-China.com exports (English and Chinese) onto the generic columns;
 headers no preset knows stay in each row's raw copy.
 """
 
+import codecs
 import contextlib
 import csv
 import functools
@@ -63,7 +64,9 @@ PRESETS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 PLATFORM_OF_PRESET = {ALIBABA: "alibaba", MADE_IN_CHINA: "made-in-china", GENERIC: "other"}
 # Keys of a table row that are not columns; a column of the same name is renamed.
-MARKERS = ("__error__", "__extra__")
+# ``__row__`` is put in only by ``with_row_numbers``.
+ROW_NUMBER = "__row__"
+MARKERS = ("__error__", "__extra__", ROW_NUMBER)
 
 # The whole file is in memory anyway; the csv module's default (128 KiB per cell) would
 # split a long cell's row into several and misnumber every row after it.
@@ -72,6 +75,27 @@ csv.field_size_limit(64 * 1024 * 1024)
 
 class UnreadableFile(ValueError):
     """The file as a whole cannot be read (not one row: the file)."""
+
+
+def gettext_noop(text: str) -> str:
+    """Marks an English phrase for the translation catalogue (Django's ``makemessages``
+    extracts this name); the page translates it where it is shown: no Django here."""
+    return text
+
+
+class NotATable(UnreadableFile):
+    """The file is something else: a PDF, an image, an archive, an old .xls, binary data.
+
+    ``what`` and ``advice`` are phrases marked with ``gettext_noop`` for the pages to
+    translate; ``detail`` is the file's own words (an image format, archive members).
+    ``str()`` is the English sentence the command prints.
+    """
+
+    def __init__(self, what: str, advice: str = "", detail: str = ""):
+        self.what, self.advice, self.detail = what, advice, detail
+        described = f"{what} ({detail})" if detail else what
+        super().__init__(f"this file is not a CSV or Excel (.xlsx) file: it is {described}"
+                         + (f"; {advice}" if advice else ""))
 
 
 @dataclass
@@ -127,14 +151,135 @@ def map_row(row: dict, preset: str) -> dict:
 
 
 def read_table(data: bytes, *, filename: str = "", max_rows: int | None = None) -> Table:
-    """Parse ``data`` as XLSX (by its zip signature) or CSV (encoding detected)."""
+    """Parse ``data`` as XLSX (by its zip signature) or CSV (encoding detected); anything
+    else (a PDF, an image, an archive, an old .xls, binary data) is ``NotATable``."""
     if not data.strip():
         raise UnreadableFile("the file is empty")
+    _refuse_other_formats(data, filename)
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data, max_rows=max_rows)
     if filename.lower().endswith((".xlsx", ".xlsm")):
         raise UnreadableFile("the file is named .xlsx but is not an Excel workbook")
     return _read_csv(data, max_rows=max_rows)
+
+
+def with_row_numbers(table: Table) -> Table:
+    """``table`` with each row's spreadsheet row number in the row itself (``__row__``):
+    an inquiry's raw copy then says where in the file it came from."""
+    return Table(headers=table.headers,
+                 rows=[(number, {**row, ROW_NUMBER: number}) for number, row in table.rows],
+                 file_format=table.file_format, encoding=table.encoding)
+
+
+# --- what a file is when it is not a table ----------------------------------------------------
+
+EXPORT_AGAIN = gettext_noop(
+    "export the inquiries as CSV or Excel (.xlsx) and import that file")
+SAVE_AS_XLSX = gettext_noop("open it in Excel and save it as Excel Workbook (.xlsx) or CSV")
+UNPACK = gettext_noop("unpack it and import the CSV or .xlsx file inside")
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Office 97-2003: .xls, .doc, .ppt, .msg
+IMAGES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"), (b"\xff\xd8\xff", "JPEG"), (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+)
+ARCHIVES = ((b"\x1f\x8b", "gzip"), (b"7z\xbc\xaf\x27\x1c", "7z"), (b"Rar!\x1a\x07", "RAR"))
+# What a ZIP holds when it is an Office file other than a workbook (lower-case names).
+ZIP_KINDS = (
+    ("xl/workbook.bin", gettext_noop("an Excel binary workbook (.xlsb)"), SAVE_AS_XLSX),
+    ("word/document.xml", gettext_noop("a Word document (.docx)"), EXPORT_AGAIN),
+    ("ppt/presentation.xml", gettext_noop("a PowerPoint presentation (.pptx)"), EXPORT_AGAIN),
+)
+
+
+def _refuse_other_formats(data: bytes, filename: str) -> None:
+    """Raise ``NotATable`` for a file that is recognisably something else: by its first
+    bytes (magic numbers), by what a ZIP holds, or by the NUL bytes no text file has."""
+    head = data[:16]
+    if head.startswith(b"%PDF-"):
+        raise NotATable(gettext_noop("a PDF document"), EXPORT_AGAIN)
+    if head.startswith(OLE2):
+        if filename.lower().endswith((".xls", ".xlt")) or not filename:
+            raise NotATable(gettext_noop("an Excel 97-2003 workbook (.xls)"), SAVE_AS_XLSX)
+        raise NotATable(gettext_noop("an Office 97-2003 file (.xls, .doc or .ppt)"),
+                        gettext_noop("if it is an Excel workbook, open it in Excel and save "
+                                     "it as Excel Workbook (.xlsx) or CSV"))
+    image = next((name for magic, name in IMAGES if head.startswith(magic)), None)
+    if image is None and head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        image = "WebP"
+    if image is None and head[:2] == b"BM" and head[6:10] == b"\x00\x00\x00\x00":
+        image = "BMP"
+    if image:
+        raise NotATable(gettext_noop("an image"), EXPORT_AGAIN, detail=image)
+    archive = next((name for magic, name in ARCHIVES if head.startswith(magic)), None)
+    if archive:
+        raise NotATable(gettext_noop("a compressed archive"), UNPACK, detail=archive)
+    if head[:4] == b"PK\x03\x04":
+        _refuse_other_zips(data)
+        return
+    if re.match(rb"\s*(<!doctype html|<html)", data[:1024].lstrip(b"\xef\xbb\xbf"), re.I):
+        raise NotATable(gettext_noop("a web page (HTML)"),
+                        gettext_noop("if a platform gave it to you as .xls, open it in Excel "
+                                     "and save it as Excel Workbook (.xlsx) or CSV"))
+    if _binary(data[:8192]):
+        raise NotATable(gettext_noop("binary data, not text"), EXPORT_AGAIN)
+
+
+def _refuse_other_zips(data: bytes) -> None:
+    """A ZIP that is not a workbook: another Office file, an OpenDocument, an archive. A
+    ZIP that cannot be opened is left to the workbook reader (it says "damaged")."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            mimetype = ""
+            if "mimetype" in names:
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(100).decode("ascii", "replace")
+    except Exception:  # zipfile raises many types for broken archives
+        return
+    lowered = {name.lower() for name in names}
+    if "[content_types].xml" in lowered and any(n.startswith("xl/") for n in lowered) \
+            and "xl/workbook.bin" not in lowered:
+        return
+    for member, what, advice in ZIP_KINDS:
+        if member in lowered:
+            raise NotATable(what, advice)
+    if mimetype.startswith("application/vnd.oasis.opendocument.spreadsheet"):
+        raise NotATable(gettext_noop("an OpenDocument spreadsheet (.ods)"),
+                        gettext_noop("open it and save it as Excel Workbook (.xlsx) or CSV"))
+    if mimetype.startswith("application/vnd.oasis.opendocument"):
+        raise NotATable(gettext_noop("an OpenDocument file"), EXPORT_AGAIN)
+    files = [name for name in names if not name.endswith("/")]
+    shown = ", ".join(_printable(name) for name in files[:3])
+    raise NotATable(gettext_noop("a ZIP archive"), UNPACK,
+                    detail=shown + (f", … ({len(files)} files)" if len(files) > 3 else ""))
+
+
+def _printable(name: str) -> str:
+    return "".join(ch for ch in name if ch.isprintable())[-60:]
+
+
+def _binary(sample: bytes) -> bool:
+    """NUL bytes that are not UTF-16 text, in a sample that is not UTF-8 either (a stray
+    NUL in a UTF-8 export is noise, dropped while reading), or nothing but NULs."""
+    nuls = sample.count(0)
+    if not nuls:
+        return False
+    if not sample.replace(b"\x00", b"").strip():
+        return True
+    if sample[:2] in (b"\xff\xfe", b"\xfe\xff") or _utf16_shaped(sample, nuls):
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _utf16_shaped(sample: bytes, nuls: int) -> bool:
+    """UTF-16 without a BOM: a NUL in many of the characters (every ASCII one), always on
+    the same side of the pair; binary data has fewer, on both sides."""
+    even = sample[0::2].count(0)
+    return nuls * 10 >= len(sample) and max(even, nuls - even) >= 0.8 * nuls
 
 
 def decode(data: bytes) -> tuple[str, str]:

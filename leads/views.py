@@ -1,15 +1,18 @@
 import logging
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -30,7 +33,15 @@ from leads.forms import (
     StatusForm,
     form_errors,
 )
-from leads.importer import AUTO, UnreadableFile, detect_preset, read_table
+from leads.importer import (
+    AUTO,
+    ROW_NUMBER,
+    NotATable,
+    UnreadableFile,
+    detect_preset,
+    read_table,
+    with_row_numbers,
+)
 from leads.mail.forms import AwayRecordForm, EmlUploadForm
 from leads.mail.services import away_record, held_decide, mail_ingest, spam_filter_status
 from leads.models import (
@@ -355,31 +366,120 @@ def import_upload(request):
             table = read_table(upload.read(), filename=upload.name,
                                max_rows=services.import_max_rows())
         except UnreadableFile as exc:
-            form.add_error("file", _("This file cannot be read: %(reason)s") % {"reason": exc})
+            form.add_error("file", _unreadable_message(exc))
         else:
             preset = form.cleaned_data["preset"]
             if preset == AUTO:
                 preset = detect_preset(table.headers)
             batch = services.inquiries_import(
-                table=table, preset=preset, source=ImportBatch.Source.UPLOAD,
-                filename=upload.name, user=request.user,
+                table=with_row_numbers(table), preset=preset,
+                source=ImportBatch.Source.UPLOAD, filename=upload.name, user=request.user,
             )
             return redirect("leads:import-result", pk=batch.pk)
     return render(request, "leads/import_form.html", {"form": form})
 
 
+def _unreadable_message(exc: UnreadableFile) -> str:
+    if not isinstance(exc, NotATable):
+        return _("This file cannot be read: %(reason)s") % {"reason": exc}
+    what = _(exc.what) + (f" ({exc.detail})" if exc.detail else "")
+    message = _("This file cannot be read. It is not a CSV or Excel (.xlsx) file: it is "
+                "%(what)s.") % {"what": what}
+    return f"{message} {capfirst(_(exc.advice))}." if exc.advice else message
+
+
+IMPORT_PAGE_ROWS = 100
+# The row gave nothing to reach the buyer by (a platform inquiry number only).
+UNREACHABLE = Q(email="", phone="", whatsapp="")
+
+
 @login_required
 def import_result(request, pk: int):
+    """One import as its importer (or a manager) needs it: the rows rejected, with their
+    row numbers and reasons, then every imported row and who got it, also the rows that
+    went to another rep (their company opens only for those who may open it)."""
     _require_role(request.user)
-    batches = ImportBatch.objects.all()
+    batches = ImportBatch.objects.select_related("created_by")
     if not is_manager(request.user):
         batches = batches.filter(created_by=request.user)
     batch = get_object_or_404(batches, pk=pk)
-    inquiries = selectors.inquiries_visible_to(request.user).filter(batch=batch).select_related(
-        "company", "verification"
-    ).order_by("id")
-    page = Paginator(inquiries, 100).get_page(request.GET.get("page"))
-    return render(request, "leads/import_result.html", {"batch": batch, "page": page})
+    unreachable_only = request.GET.get("only") == "unreachable"
+    inquiries = batch.inquiries.select_related("company__owner").order_by("id")
+    if unreachable_only:
+        inquiries = inquiries.filter(UNREACHABLE)
+    page = Paginator(inquiries, IMPORT_PAGE_ROWS).get_page(request.GET.get("page"))
+    rejected = Paginator(batch.rejected_rows, IMPORT_PAGE_ROWS).get_page(
+        request.GET.get("rejected"))
+    owners, unreachable = _import_owners(batch, request.user)
+    return render(request, "leads/import_result.html", {
+        "batch": batch, "page": page, "rows": _import_rows(page.object_list, request.user),
+        "owners": owners, "unreachable": unreachable, "unreachable_only": unreachable_only,
+        "hidden_from_me": batch.inquiries.exclude(
+            company__in=selectors.companies_visible_to(request.user)).count(),
+        "rejected": rejected,
+        "rejected_rows": [{"row": r.get("row"), "reason": r.get("reason", ""),
+                           "raw": {k: v for k, v in (r.get("raw") or {}).items()
+                                   if k != ROW_NUMBER}} for r in rejected.object_list],
+        "pages": _pager_links(request, "page", page),
+        "rejected_pages": _pager_links(request, "rejected", rejected),
+    })
+
+
+def _import_rows(inquiries, user) -> list[dict]:
+    inquiries = list(inquiries)
+    visible = set(selectors.companies_visible_to(user).filter(
+        pk__in={inquiry.company_id for inquiry in inquiries}).values_list("pk", flat=True))
+    rows = []
+    for inquiry in inquiries:
+        company = inquiry.company
+        rows.append({
+            "inquiry": inquiry,
+            "number": inquiry.raw.get(ROW_NUMBER) if isinstance(inquiry.raw, dict) else None,
+            "company": company,
+            "url": company.get_absolute_url() if company.pk in visible else "",
+            "owner": _owner_name(company.owner, user),
+            "contacts": [value for value in (inquiry.email, inquiry.phone, inquiry.whatsapp)
+                         if value],
+        })
+    return rows
+
+
+def _import_owners(batch: ImportBatch, user) -> tuple[list[dict], int]:
+    """Who got the imported rows (you first, the public pool last), and how many rows
+    gave no way to reach the buyer."""
+    counts = (batch.inquiries.order_by().values("company__owner")
+              .annotate(rows=Count("id"), unreachable=Count("id", filter=UNREACHABLE)))
+    by_owner = {entry["company__owner"]: entry for entry in counts}
+    people = {person.pk: person for person in get_user_model().objects.filter(
+        pk__in=[owner_id for owner_id in by_owner if owner_id is not None])}
+    owners = [{"name": _owner_name(people.get(owner_id), user), "rows": entry["rows"],
+               "mine": owner_id == user.pk, "pool": owner_id is None}
+              for owner_id, entry in by_owner.items()]
+    owners.sort(key=lambda owner: (not owner["mine"], owner["pool"], -owner["rows"],
+                                   owner["name"]))
+    return owners, sum(entry["unreachable"] for entry in by_owner.values())
+
+
+def _owner_name(owner, user) -> str:
+    if owner is None:
+        return _("Public pool")
+    if owner.pk == user.pk:
+        return _("You")
+    return owner.get_full_name() or owner.username
+
+
+def _pager_links(request, key: str, page) -> dict:
+    """Previous and next links of one of the page's listings, keeping the other's page."""
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[key] = str(number)
+        return f"?{query.urlencode()}"
+
+    return {
+        "previous": link(page.previous_page_number()) if page.has_previous() else "",
+        "next": link(page.next_page_number()) if page.has_next() else "",
+    }
 
 
 @login_required
