@@ -17,7 +17,7 @@ from leads.domains import registered_domain
 from verification.config import probe_config
 from verification.fit import FitResult
 from verification.fitscore import assess
-from verification.grading import Grade, Signals, grade_inquiry
+from verification.grading import Grade, Signals, grade_inquiry, readable_letters
 from verification.lists import fit_model, keyword_matcher, mail_lists
 from verification.probes.email import EmailVerdict, check_email
 from verification.probes.website import (
@@ -89,7 +89,10 @@ def _apply_fit_grade(v, fit: FitResult, grade: Grade) -> None:
 
 
 def checks_run(*, email: str, website: str, company_name: str = "", message: str = "",
-               today: date | None = None, mail_risks: tuple[str, ...] = ()) -> Outcome:
+               today: date | None = None, mail_risks: tuple[str, ...] = (),
+               target_label: bool | None = None) -> Outcome:
+    """``target_label``: the team's word on the company (``FitLabel``), which wins over
+    the fit in the grade."""
     config = probe_config()
     free, roles = mail_lists()
     domain_cache = DomainCache()
@@ -119,7 +122,7 @@ def checks_run(*, email: str, website: str, company_name: str = "", message: str
     grade = grade_for(verdict.status, set(verdict.flags), verdict.reason, bool(email.strip()),
                       site.status, site.reason, asked_host, domain_match,
                       {d: a.created for d, a in ages.items()}, fit, today=today,
-                      mail_risks=mail_risks)
+                      mail_risks=mail_risks, page=site, target_label=target_label)
     return Outcome(verdict, site, ages, domain_match, fit, grade, tuple(mail_risks))
 
 
@@ -133,7 +136,8 @@ def fit_for(site_or_fields, company_name: str, message: str) -> FitResult:
 
 def grade_for(email_status, flags, email_reason, has_email, website_status, website_reason,
               website_host, domain_match, created, fit: FitResult, *, today=None,
-              mail_risks=()) -> Grade:
+              mail_risks=(), page=None, target_label: bool | None = None) -> Grade:
+    """``page``: the website's texts (title, description, headings, text) the fit read."""
     _, names = keyword_matcher()
     return grade_inquiry(Signals(
         email_status=email_status, email_flags=flags, email_reason=email_reason,
@@ -142,14 +146,19 @@ def grade_for(email_status, flags, email_reason, has_email, website_status, webs
         domain_created=created, fit=fit.fit,
         fit_industries=[names.get(slug, slug).lower() for slug in fit.industries],
         today=today or timezone.localdate(), young_days=settings.LEADQUAL_YOUNG_DOMAIN_DAYS,
-        mail_risks=list(mail_risks),
+        mail_risks=list(mail_risks), fit_source=fit.source,
+        page_letters=readable_letters(page.title, page.description, page.headings, page.text)
+        if page is not None else 0,
+        fit_against=[negative["term"] for negative in fit.negatives],
+        target_label=target_label,
     ))
 
 
-def rescore(v, *, company_name: str, message: str) -> None:
+def rescore(v, *, company_name: str, message: str, target_label: bool | None = None) -> None:
     """Recompute fit and grade of a stored verification from its stored texts."""
-    fit = fit_for(_Stored(v.website_title, v.website_description, v.website_text,
-                          v.website_language, v.website_headings), company_name, message)
+    page = _Stored(v.website_title, v.website_description, v.website_text,
+                   v.website_language, v.website_headings)
+    fit = fit_for(page, company_name, message)
     evidence = v.evidence or {}
     created = {domain: (date.fromisoformat(age["created"]) if age.get("created") else None)
                for domain, age in evidence.get("whois", {}).items()}
@@ -158,7 +167,8 @@ def rescore(v, *, company_name: str, message: str) -> None:
     grade = grade_for(v.email_status, set(v.email_flags), email.get("reason", ""), has_email,
                       v.website_status, evidence.get("website", {}).get("reason", ""),
                       _host(v.website_url), v.domain_match, created, fit,
-                      mail_risks=evidence.get("mail", {}).get("risks", ()))
+                      mail_risks=evidence.get("mail", {}).get("risks", ()), page=page,
+                      target_label=target_label)
     _apply_fit_grade(v, fit, grade)
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from verification.models import Industry
@@ -17,7 +18,8 @@ class _Target(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["target"].choices = [
-            (industry.slug, industry.name) for industry in Industry.objects.order_by("name")
+            (industry.slug, gettext(industry.name))  # a shipped name in the reader's language
+            for industry in Industry.objects.order_by("name")
         ] + [(NEGATIVE, _("Negative keyword (any industry)"))]
 
     def industry(self) -> Industry | None:
@@ -60,7 +62,7 @@ class TargetLabelForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["industry"].choices = [("", _("(from the page)"))] + [
-            (industry.slug, industry.name)
+            (industry.slug, gettext(industry.name))
             for industry in Industry.objects.filter(active=True).order_by("name")]
 
     def clean(self):

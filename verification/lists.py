@@ -11,24 +11,25 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from django.core.cache import cache
+from django.utils.translation import gettext_noop
 
 from verification.fit import KeywordEntry, Matcher
 
 KEYWORDS_DIR = Path(__file__).resolve().parent / "data" / "keywords"
 INDUSTRIES = {  # slug -> name, as in ../shared/CONTEXT.md
-    "water_treatment": "Water treatment engineering",
-    "fertilizer_water_purification": "Fertilizer and water purification",
-    "river_purification": "Municipal river purification",
-    "aquaculture": "Aquaculture",
-    "organic_agriculture": "Organic agriculture",
-    "oil_fume_purification": "Oil-fume purification",
-    "exhaust_gas_treatment": "Exhaust gas treatment",
-    "purification_engineering": "Purification engineering",
-    "disinfection": "Sterilization and disinfection",
+    "water_treatment": gettext_noop("Water treatment engineering"),
+    "fertilizer_water_purification": gettext_noop("Fertilizer and water purification"),
+    "river_purification": gettext_noop("Municipal river purification"),
+    "aquaculture": gettext_noop("Aquaculture"),
+    "organic_agriculture": gettext_noop("Organic agriculture"),
+    "oil_fume_purification": gettext_noop("Oil-fume purification"),
+    "exhaust_gas_treatment": gettext_noop("Exhaust gas treatment"),
+    "purification_engineering": gettext_noop("Purification engineering"),
+    "disinfection": gettext_noop("Sterilization and disinfection"),
     # The wider circle of buyers (CONTEXT.md "Who counts as a target buyer")
-    "healthcare": "Hospitals, clinics, laboratories and schools",
-    "lighting_distribution": "Lamp and lighting distributors",
-    "aquarium_pond": "Aquarium and pond equipment",
+    "healthcare": gettext_noop("Hospitals, clinics, laboratories and schools"),
+    "lighting_distribution": gettext_noop("Lamp and lighting distributors"),
+    "aquarium_pond": gettext_noop("Aquarium and pond equipment"),
 }
 
 _lock = threading.Lock()

@@ -150,6 +150,13 @@ def mail_risks(inquiry_ids: list[int]) -> dict[int, tuple[str, ...]]:
     return {key: tuple(dict.fromkeys(value)) for key, value in found.items() if value}
 
 
+def target_labels(company_ids) -> dict[int, bool]:
+    """The team's word on these companies (``FitLabel``): a target buyer or not. It wins
+    over the fit in the grade (``verification.grading``)."""
+    return dict(FitLabel.objects.filter(company_id__in=list(company_ids))
+                .values_list("company_id", "is_target"))
+
+
 def _checks_side_by_side(inquiries: list, *, beat=None,
                          limit: float | None = None) -> Iterator[list[tuple]]:
     """``checks_run`` of each inquiry, in threads of their own (the checks wait on the
@@ -162,13 +169,15 @@ def _checks_side_by_side(inquiries: list, *, beat=None,
     are given up: yielded last with the outcome None (their threads are left to end).
     """
     risks = mail_risks([inquiry.pk for inquiry in inquiries])  # read here, not in the threads
+    labels = target_labels({inquiry.company_id for inquiry in inquiries})
 
     def run(inquiry):
         try:
             return checks_run(email=inquiry.email, website=inquiry.website,
                               company_name=inquiry.company_name,
                               message=" ".join(filter(None, (inquiry.product, inquiry.message))),
-                              mail_risks=risks.get(inquiry.pk, ()))
+                              mail_risks=risks.get(inquiry.pk, ()),
+                              target_label=labels.get(inquiry.company_id))
         finally:
             # The checks read the database only when an admin changed a list; a
             # connection opened for that must not outlive its thread.
@@ -374,6 +383,7 @@ def _rescore_batch(ids: list[int]) -> int:
             message=F("inquiry__message"))
     }
     changed = []
+    labels = target_labels({row.company_id for row in rows.values()})
     with lists_pinned():
         for pk in ids:
             row = rows.get(pk)
@@ -381,7 +391,8 @@ def _rescore_batch(ids: list[int]) -> int:
                 continue
             before = _scored(row)
             rescore(row, company_name=row.company_name,
-                    message=" ".join(filter(None, (row.product, row.message))))
+                    message=" ".join(filter(None, (row.product, row.message))),
+                    target_label=labels.get(row.company_id))
             if _scored(row) != before:
                 changed.append(row)
     with transaction.atomic():
@@ -425,9 +436,11 @@ def _rescore_batch_in_process(ids: list[int], database) -> int:
 # --- The team's target labels and the fit model's retraining ---------------------------
 
 
+@transaction.atomic
 def fit_label_set(*, company, is_target: bool | None, industry: str = "", user=None):
     """A rep says whether a company is a target buyer (``None`` takes the word back).
-    Kept with who and when; the next retraining learns from it."""
+    Kept with who and when; the next retraining learns from it, and the grade follows it
+    at once: the label wins over the fit (``verification.grading``)."""
     if is_target is None:
         FitLabel.objects.filter(company=company).delete()
         body = "Target label removed."
@@ -438,6 +451,30 @@ def fit_label_set(*, company, is_target: bool | None, industry: str = "", user=N
         body = (f"Marked a target buyer{f' ({industry})' if industry else ''}."
                 if is_target else "Marked not a target buyer.")
     Activity.objects.create(company=company, kind=Activity.Kind.NOTE, author=user, body=body)
+    company_regrade(company_id=company.pk)
+
+
+def company_regrade(*, company_id: int) -> int:
+    """Grade a company's verified inquiries again from what they stored (no network), with
+    the team's label as it stands; returns how many changed."""
+    from leads.services import companies_refresh
+
+    label = target_labels([company_id]).get(company_id)
+    changed = 0
+    with transaction.atomic(), lists_pinned():
+        for v in (Verification.objects.select_for_update()
+                  .filter(inquiry__company_id=company_id, verified_at__isnull=False)
+                  .select_related("inquiry")):
+            before = _scored(v)
+            rescore(v, company_name=v.inquiry.company_name,
+                    message=" ".join(filter(None, (v.inquiry.product, v.inquiry.message))),
+                    target_label=label)
+            if _scored(v) != before:
+                v.save(update_fields=RESCORED_FIELDS)
+                changed += 1
+        if changed:
+            companies_refresh(company_ids=[company_id])
+    return changed
 
 
 def team_samples() -> list:
@@ -527,6 +564,7 @@ def verification_mark_bounced(*, company_id: int, address: str, status: str,
     words = " ".join(filter(None, (status, diagnostic))) or "no reason given"
     reason = f"bounced on {at:%Y-%m-%d}: {words}"[:500]
     changed = 0
+    label = target_labels([company_id]).get(company_id)
     with transaction.atomic():
         for v in (Verification.objects.select_for_update()
                   .filter(inquiry__company_id=company_id, inquiry__email__iexact=address,
@@ -539,7 +577,8 @@ def verification_mark_bounced(*, company_id: int, address: str, status: str,
                                                              "diagnostic": diagnostic[:500],
                                                              "at": at.isoformat()}}
             v.evidence = evidence
-            rescore(v, company_name=v.inquiry.company_name, message=v.inquiry.message)
+            rescore(v, company_name=v.inquiry.company_name, message=v.inquiry.message,
+                    target_label=label)
             v.save(update_fields=["email_status", "email_flags", "evidence", *RESCORED_FIELDS])
             changed += 1
         if changed:

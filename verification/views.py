@@ -35,6 +35,8 @@ def keywords(request):
         "run": RescoreRun.objects.first(),
         "history": KeywordChange.objects.select_related("user")[:30],
         "fit_model": fit_model(),
+        "fit_sources": {"corpus development part": _("the corpus's development part"),
+                        "retrained": _("retrained with the team's labels")},
         "fit_runs": FitModel.objects.defer("data").select_related("decided_by")[:6],
         "fit_labels": FitLabel.objects.count(),
     })

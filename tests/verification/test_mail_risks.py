@@ -43,5 +43,5 @@ def test_a_rescore_keeps_the_mail_s_risk_from_the_stored_evidence():
         evidence={"mail": {"risks": ["Specification.html: a web page attached"]}})
     rescore(row, company_name="Aguas Norte", message="UV lamps")
     assert row.grade != "A"
-    assert {"text": "the buyer's mail carries a risk: Specification.html: a web page attached",
-            "effect": "-"} in row.reasons
+    assert ("the buyer's mail carries a risk: Specification.html: a web page attached",
+            "-") in [(reason["text"], reason["effect"]) for reason in row.reasons]

@@ -24,9 +24,11 @@ def pretty_json(value) -> str:
 @register.filter
 def industry_name(slug: str) -> str:
     """The admin's name for an industry code (cached with the keyword lists)."""
+    from django.utils.translation import gettext
+
     from verification.lists import keyword_matcher
 
-    return keyword_matcher()[1].get(slug, slug)
+    return gettext(keyword_matcher()[1].get(slug, slug))  # a shipped name is translated
 
 
 @register.filter
@@ -50,3 +52,19 @@ def language_label(code: str) -> str:
     except (UnknownLocaleError, ValueError):
         locale = Locale("en")
     return locale.languages.get(code or "", code or "?")
+
+
+@register.filter
+def reason_text(reason) -> str:
+    """A grade reason in the reader's language (``verification.grading.reason_text``)."""
+    from django.utils.translation import gettext
+
+    from verification.grading import reason_text as text
+
+    return text(reason if isinstance(reason, dict) else {}, gettext)
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """``mapping[key]`` in a template ("" when missing)."""
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""
