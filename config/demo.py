@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from followup.services import library_demo_seed
 from leads import services
 from leads.importer import GENERIC, Table
 from leads.models import (
@@ -84,6 +85,7 @@ def demo_seed(*, seed: int = 7) -> ImportBatch | None:
     team.round_robin = True
     team.save()
     _demo_mail(users)
+    library_demo_seed(user=users["admin"])  # a catalogue and a price list to attach
     return batch
 
 

@@ -6,6 +6,8 @@ from followup.models import (
     CalendarOverride,
     ChannelRanking,
     FollowUp,
+    LibraryFile,
+    MailAttachment,
     Reminder,
     Vacation,
 )
@@ -57,3 +59,35 @@ class ReminderAdmin(admin.ModelAdmin):
     list_display = ["followup", "user", "remind_at", "done_at"]
     list_filter = ["user"]
     raw_id_fields = ["followup"]
+
+
+@admin.register(LibraryFile)
+class LibraryFileAdmin(admin.ModelAdmin):
+    """Uploads and deletions go through Settings → Attachments, where the content is
+    checked and the stored file goes with its row; here only the labels change."""
+
+    list_display = ["title", "kind", "language", "filename", "size", "active", "uploaded_at"]
+    list_filter = ["active", "kind", "language"]
+    search_fields = ["title", "filename"]
+    readonly_fields = ["file", "filename", "size", "content_type", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MailAttachment)
+class MailAttachmentAdmin(admin.ModelAdmin):
+    """What each email to a buyer carried (a log: read only)."""
+
+    list_display = ["mail", "filename", "size", "content_type", "file"]
+    search_fields = ["filename", "title", "mail__subject", "mail__to_addresses"]
+    raw_id_fields = ["mail", "file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -192,3 +192,97 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.followup}"
+
+
+def library_upload_to(instance, filename: str) -> str:
+    """A random stored name (the buyer sees ``LibraryFile.filename``): no upload chooses
+    a path, and two files with one name do not collide."""
+    import uuid
+
+    suffix = filename.rpartition(".")[2].lower() if "." in filename else "bin"
+    return f"attachments/{uuid.uuid4().hex}.{suffix[:10]}"
+
+
+class LibraryFile(models.Model):
+    """A file the team sends buyers with follow-up emails: a catalogue, a price list, a
+    certificate, in the buyer's language or any. Admins keep the library
+    (``followup.attachments`` decides what a file may be); stored under ``MEDIA_ROOT``
+    and never served without a login."""
+
+    class Kind(models.TextChoices):
+        CATALOGUE = "catalogue", _("Catalogue")
+        PRICE_LIST = "price_list", _("Price list")
+        CERTIFICATE = "certificate", _("Certificate")
+        OTHER = "other", _("Other")
+
+    class Language(models.TextChoices):
+        ANY = "any", _("Any language")
+        EN = "en", _("English")
+        ES = "es", _("Spanish")
+        PT = "pt", _("Portuguese")
+        FR = "fr", _("French")
+        DE = "de", _("German")
+        IT = "it", _("Italian")
+        RU = "ru", _("Russian")
+        AR = "ar", _("Arabic")
+        TR = "tr", _("Turkish")
+        PL = "pl", _("Polish")
+        NL = "nl", _("Dutch")
+        VI = "vi", _("Vietnamese")
+        ID = "id", _("Indonesian")
+        TH = "th", _("Thai")
+        JA = "ja", _("Japanese")
+        KO = "ko", _("Korean")
+        ZH_HANS = "zh-hans", _("Chinese (simplified)")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=10, choices=Language.choices,
+                                default=Language.ANY)
+    file = models.FileField(_("file"), upload_to=library_upload_to, max_length=300)
+    filename = models.CharField(_("file name"), max_length=200,
+                                help_text=_("The name the buyer sees."))
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
+                                    blank=True, related_name="+",
+                                    verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    active = models.BooleanField(_("offered to reps"), default=True)
+
+    class Meta:
+        ordering = ["kind", "language", "title"]
+        verbose_name = _("library file")
+        verbose_name_plural = _("library files")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(size__gt=0), name="library_file_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.filename})"
+
+
+class MailAttachment(models.Model):
+    """A library file that went (or goes) with one email to a buyer: what was attached,
+    as it was then (name, size, type), also after the file left the library."""
+
+    mail = models.ForeignKey("leads.MailMessage", models.CASCADE,
+                             related_name="library_attachments", verbose_name=_("email"))
+    file = models.ForeignKey(LibraryFile, models.SET_NULL, null=True, blank=True,
+                             related_name="sent_with", verbose_name=_("library file"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    filename = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    content_type = models.CharField(_("content type"), max_length=100)
+
+    class Meta:
+        ordering = ["mail", "position"]
+        verbose_name = _("email attachment")
+        verbose_name_plural = _("email attachments")
+        constraints = [
+            models.UniqueConstraint(fields=["mail", "file"], name="library_file_once_per_mail"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.filename} with {self.mail_id}"

@@ -12,4 +12,11 @@ urlpatterns = [
     path("cadence/steps/", views.step_save, name="step-add"),
     path("cadence/steps/<int:pk>/", views.step_save, name="step"),
     path("cadence/steps/<int:pk>/delete/", views.step_delete, name="step-delete"),
+    path("attachments/", views.attachments_page, name="attachments"),
+    path("attachments/upload/", views.attachment_upload, name="attachment-upload"),
+    path("attachments/<int:pk>/active/", views.attachment_active, name="attachment-active"),
+    path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment-delete"),
+    # Any role: reps look at a file before they send it.
+    path("attachments/<int:pk>/download/", views.attachment_download,
+         name="attachment-download"),
 ]
