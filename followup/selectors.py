@@ -11,13 +11,14 @@ from followup.calendar import (
     overrides_by_country,
     parse_window,
 )
+from followup.channels import COMMON, RETIRED, NextChannel, OnFile, next_channel, whatsapp_number
 from followup.models import ChannelRanking, Vacation
 from leads.models import ChannelKind
 
-# Channels the playbook says overseas buyers commonly use, for countries the
-# ranking does not cover yet (../shared/CONTEXT.md).
-COMMON_CHANNELS = ("whatsapp", "facebook", "twitter", "instagram", "tiktok", "youtube",
-                   "skype", "google_hangouts")
+# Channels the playbook says overseas buyers commonly use, for countries the ranking
+# does not cover yet (../shared/CONTEXT.md); services that no longer exist stay in the
+# country table an admin edits (the seeds' ranking) but are never suggested.
+COMMON_CHANNELS = COMMON
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Suggestion:
     rank: int
     on_file: bool
     from_ranking: bool
+    via: str = ""  # on file through another channel: the mobile number WhatsApp reaches
 
     @property
     def label(self) -> str:
@@ -50,17 +52,66 @@ def channel_rankings() -> dict[str, list[str]]:
 
 def ranked_channels(country: str, rankings: dict[str, list[str]]) -> tuple[list[str], bool]:
     """(channels most used in ``country`` first, whether they come from its ranking)."""
-    ranked = rankings.get(country.upper(), []) if country else []
-    return (list(ranked), True) if ranked else (list(COMMON_CHANNELS), False)
+    ranked = [channel for channel in (rankings.get(country.upper(), []) if country else [])
+              if channel not in RETIRED]
+    return (ranked, True) if ranked else (list(COMMON_CHANNELS), False)
 
 
 def suggested_channels(country: str, on_file: set[str], *,
-                       rankings: dict[str, list[str]] | None = None) -> list[Suggestion]:
-    """The channels buyers in ``country`` use most, first; marks those the company has."""
+                       rankings: dict[str, list[str]] | None = None,
+                       mobile: str = "") -> list[Suggestion]:
+    """The channels buyers in ``country`` use most, first; marks those the company has
+    (WhatsApp also through ``mobile``, a mobile number on file)."""
     channels, from_ranking = ranked_channels(
         country, rankings if rankings is not None else channel_rankings())
-    return [Suggestion(channel, rank, channel in on_file, from_ranking)
+    return [Suggestion(channel, rank, channel in on_file or bool(channel == "whatsapp"
+                                                                and mobile),
+                       from_ranking,
+                       mobile if channel == "whatsapp" and "whatsapp" not in on_file else "")
             for rank, channel in enumerate(channels, start=1)]
+
+
+def on_file(channels) -> list[OnFile]:
+    """A company's ``ContactChannel`` rows as ``next_channel`` reads them."""
+    return [OnFile(c.kind, c.value, c.bounced_at is not None) for c in channels]
+
+
+def reachable_kinds(channels, country: str) -> set[str]:
+    """The kinds of channel we can reach the company on: those on file, and WhatsApp
+    when a mobile number is on file."""
+    kinds = {c.kind for c in channels}
+    if "whatsapp" not in kinds and whatsapp_number(on_file(channels), country):
+        kinds.add("whatsapp")
+    return kinds
+
+
+def reachable_kinds_of(companies, *, ids=None) -> dict[int, set[str]]:
+    """``reachable_kinds`` of many companies with one query (``ids``: a query of their
+    ids, instead of a long list)."""
+    from leads.models import ContactChannel
+
+    countries = {c.pk: c.country for c in companies}
+    rows: dict[int, list] = {}
+    for company_id, kind, value, bounced in ContactChannel.objects.filter(
+            company__in=list(countries) if ids is None else ids).order_by().values_list(
+            "company_id", "kind", "value", "bounced_at"):
+        rows.setdefault(company_id, []).append(OnFile(kind, value, bounced is not None))
+    found = {}
+    for company_id, channels in rows.items():
+        kinds = {c.kind for c in channels}
+        if "whatsapp" not in kinds and whatsapp_number(channels, countries.get(company_id, "")):
+            kinds.add("whatsapp")
+        found[company_id] = kinds
+    return found
+
+
+def company_next_channel(company, channels, *, rankings: dict | None = None,
+                         step: int = 1) -> NextChannel:
+    """``followup.channels.next_channel`` for ``company`` and its ``channels``."""
+    ranked, _from_ranking = ranked_channels(
+        company.country, rankings if rankings is not None else channel_rankings())
+    return next_channel(country=company.country, email_status=company.email_status,
+                        on_file=on_file(channels), ranked=ranked, step=step)
 
 
 def buyer_calendar(company, *, vacations=None, overrides=None, default_window=None):
