@@ -24,18 +24,21 @@ from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.encoding import force_str
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
+from followup.calendar import team_calendar
 from followup.models import FollowUp
-from followup.selectors import calendars_for, channel_rankings
-from followup.silence import CODES, PRIORITY, headline, why_no_reply
+from followup.queue import first_response_minutes
+from followup.selectors import calendars_for, channel_rankings, reachable_kinds_of
+from followup.silence import CODES, PRIORITY, SILENCE, headline, why_no_reply
+from leads.countries import country_name
 from leads.models import (
     CLOSED_STATUSES,
     Activity,
     ChannelKind,
     Company,
     CompanyStatus,
-    ContactChannel,
     Inquiry,
     MailMessage,
     Platform,
@@ -43,6 +46,53 @@ from leads.models import (
 
 GENUINE = ("A", "B")
 TARGET_FIT = 50
+
+# What each funnel stage counts: inquiries first, then their buyers' companies.
+FUNNEL_LABELS = {
+    "inquiries": gettext_lazy("Inquiries received"),
+    "genuine": gettext_lazy("… from genuine buyers (A, B)"),
+    "target": gettext_lazy("… from genuine target buyers"),
+    "contacted": gettext_lazy("Their companies we contacted"),
+    "replied": gettext_lazy("… that replied"),
+    "quoting": gettext_lazy("… quoting or won"),
+    "won": gettext_lazy("… won"),
+}
+REASON_LABELS = {
+    "holiday": gettext_lazy("Public holiday there"),
+    "weekend": gettext_lazy("Their weekend"),
+    "outside_hours": gettext_lazy("Outside their business hours"),
+    "vacation": gettext_lazy("Away (vacation)"),
+    "bad_email": gettext_lazy("Our email risky or bounced"),
+    "no_other_channel": gettext_lazy("No other channel on file"),
+    "too_soon": gettext_lazy("Within their usual reply time"),
+    "silence": gettext_lazy("Plain silence"),
+}
+GROUP_LABELS = {"rep": gettext_lazy("Rep"), "country": gettext_lazy("Country"),
+                "platform": gettext_lazy("Platform"), "grade": gettext_lazy("Grade"),
+                "month": gettext_lazy("Month")}
+
+
+def _platform_label(value: str) -> str:
+    return force_str(PLATFORMS.get(value, value)) or "–"
+
+
+def _reason_label(code: str) -> str:
+    return force_str(REASON_LABELS.get(code, code))
+
+
+def _channel_label(value: str) -> str:
+    return force_str(dict(ChannelKind.choices).get(value, value))
+
+
+def _group_value(by: str, key) -> str:
+    """A group's key as shown: a platform's or country's name, "public pool"."""
+    if by == "platform":
+        return _platform_label(key)
+    if by == "country" and key and key != "–":
+        return f"{country_name(key)} ({key})"
+    if by == "rep" and key == "pool":
+        return _("Public pool")
+    return key
 
 
 @dataclass
@@ -135,13 +185,8 @@ def awaiting(period: Period, *, min_days: float = 3, now: datetime | None = None
         days = minutes / calendar.window_minutes
         if days > min_days:
             found.append((company, calendar, minutes, round(days, 1)))
-    # The companies' kinds of channel but email (only another channel matters here).
-    kinds = (ContactChannel.objects.filter(company__in=candidates.values("pk"))
-             .exclude(kind=ChannelKind.EMAIL).order_by().values_list("company_id", "kind")
-             .distinct())
-    channels: dict[int, set[str]] = {}
-    for company_id, kind in kinds:
-        channels.setdefault(company_id, set()).add(kind)
+    # The kinds of channel each company can be reached on (WhatsApp through a mobile).
+    channels = reachable_kinds_of(companies, ids=candidates.values("pk"))
     rankings = channel_rankings()
     silent = []
     for company, calendar, minutes, days in found:
@@ -181,8 +226,11 @@ def group_counts(silent: list[Silent]) -> dict[str, list[tuple[str, int]]]:
 
 
 def reason_counts(silent: list[Silent]) -> list[tuple[str, int]]:
-    counter = Counter(code for row in silent for code in row.codes)
-    return [(code, counter[code]) for code in CODES if counter[code]]
+    """Each silent company once, under its main reason (the one the list shows): the
+    counts add up to the companies awaiting a reply, most common first."""
+    counter = Counter(row.reason_code or SILENCE for row in silent)
+    return sorted(((code, counter[code]) for code in CODES if counter[code]),
+                  key=lambda pair: -pair[1])
 
 
 def overdue_by_rep(now: datetime | None = None) -> list[dict]:
@@ -237,8 +285,10 @@ def fake_share(period: Period, counts: list[dict] | None = None) -> list[dict]:
 
 
 def response(period: Period, by: str = "rep") -> list[dict]:
-    """Reply rate (replied / contacted) and median hours to their reply and to our first
-    response, per rep, country, platform or month of the first contact."""
+    """Reply rate (replied / contacted), median hours to their reply and to our first
+    response (also in the team's business hours, and the share answered within the
+    admins' first-response target), per rep, country, platform or month of the first
+    contact."""
     return responses(period)[by]
 
 
@@ -277,20 +327,27 @@ def responses(period: Period) -> dict[str, list[dict]]:
         .values_list("owner__username", "country", "platform", "contact", "reply", "received")
     )
     zone = timezone.get_current_timezone()
+    team = team_calendar()
+    target = first_response_minutes(team)
     grouped: dict[str, dict] = {by: {} for by in GROUPINGS}
     for username, country, platform, contact, reply, received in rows:
+        # Our first answer, in the team's business hours (its target counts in them).
+        business = (team.business_minutes(received, contact) / 60
+                    if received and contact >= received else None)
         month = contact.astimezone(zone).replace(day=1, hour=0, minute=0, second=0,
                                                  microsecond=0)
         for by, group in (("rep", username), ("country", country), ("platform", platform),
                           ("month", month)):
             bucket = grouped[by].setdefault(group, {"contacted": 0, "replied": 0,
-                                                    "to_reply": [], "to_first": []})
+                                                    "to_reply": [], "to_first": [],
+                                                    "to_first_business": []})
             bucket["contacted"] += 1
             if reply:
                 bucket["replied"] += 1
                 bucket["to_reply"].append((reply - contact).total_seconds() / 3600)
-            if received and contact >= received:
+            if business is not None:
                 bucket["to_first"].append((contact - received).total_seconds() / 3600)
+                bucket["to_first_business"].append(business)
     names = _rep_names() if grouped["rep"] else {}
     result = {}
     for by, buckets in grouped.items():
@@ -311,6 +368,13 @@ def responses(period: Period) -> dict[str, list[dict]]:
                 if bucket["to_reply"] else None,
                 "median_first_response_hours": round(median(bucket["to_first"]), 1)
                 if bucket["to_first"] else None,
+                "median_first_response_business_hours":
+                    round(median(bucket["to_first_business"]), 1)
+                    if bucket["to_first_business"] else None,
+                "in_target_percent": round(100 * sum(
+                    hours * 60 <= target for hours in bucket["to_first_business"])
+                    / len(bucket["to_first_business"]), 1)
+                    if bucket["to_first_business"] else None,
             })
         result[by] = rows_out
     return result
@@ -332,7 +396,7 @@ def emails_by_step(period: Period) -> list[tuple]:
                       bounced=Count("pk", filter=Q(mail__outcome=MailMessage.Outcome.BOUNCED)),
                       replied=Count("pk", filter=Q(Exists(replied))))
             .order_by("step__offset_days", "channel"))
-    return [(f"day {r['step__offset_days']}", r["channel"], r["sent"], r["bounced"],
+    return [(r["step__offset_days"], r["channel"], r["sent"], r["bounced"],
              r["replied"]) for r in rows]
 
 
@@ -343,6 +407,8 @@ def _rep_names() -> dict[str, str]:
             for u in get_user_model().objects.filter(companies__isnull=False).distinct()}
 
 
+# Part of the shared figures' cache key: a new shape of ``page`` never meets the old.
+FIGURES_VERSION = 2
 SHOWN_SILENT = 100  # rows of the silent list on the page; the CSV has them all
 
 
@@ -352,33 +418,42 @@ def page(period: Period, min_days: float, *, now: datetime | None = None) -> dic
     companies with the reason in words, and how many are silent."""
     silent = awaiting(period, min_days=min_days, now=now)
     counts = inquiry_counts(period)
+    platform = _platform_label
+    reason = _reason_label
     tables = {
-        "funnel": (["stage", "count"], funnel(period, counts)),
-        "fake_share": (["platform", "inquiries", "fake", "share_percent"],
-                       [(r["platform"], r["total"], r["fake"], r["share"])
+        "funnel": ([_("Stage"), _("Count")],
+                   [(str(FUNNEL_LABELS[stage]), n) for stage, n in funnel(period, counts)]),
+        "fake_share": ([_("Platform"), _("Inquiries"), _("Fake"), _("Fake share (%)")],
+                       [(platform(r["platform"]), r["total"], r["fake"], r["share"])
                         for r in fake_share(period, counts)]),
-        "reasons": (["reason", "companies"], reason_counts(silent)),
-        "emails_by_step": (["step", "channel", "sent", "bounced", "replied"],
-                           emails_by_step(period)),
-        "overdue": (["rep", "overdue_followups"],
+        "reasons": ([_("Main reason"), _("Companies")],
+                    [(reason(code), n) for code, n in reason_counts(silent)]),
+        "emails_by_step": ([_("Step"), _("Channel"), _("Sent"), _("Bounced"), _("Replied")],
+                           [(_("day %(n)s") % {"n": step}, _channel_label(channel), *rest)
+                            for step, channel, *rest in emails_by_step(period)]),
+        "overdue": ([_("Rep"), _("Overdue follow-ups")],
                     [(f"{r['company__owner__first_name']} {r['company__owner__last_name']}"
                       .strip() or r["company__owner__username"], r["n"])
                      for r in overdue_by_rep(now)]),
     }
     for by, rows in responses(period).items():
         tables[f"response_{by}"] = (
-            [by, "contacted", "replied", "reply_rate_percent", "median_hours_to_reply",
-             "median_hours_to_first_response"],
-            [(r["key"], r["contacted"], r["replied"], r["rate"], r["median_reply_hours"],
-              r["median_first_response_hours"]) for r in rows])
+            [str(GROUP_LABELS[by]), _("Contacted"), _("Replied"), _("Reply rate (%)"),
+             _("Median hours to their reply"), _("Median hours to our first answer"),
+             _("… in our business hours"), _("First answers within the target (%)")],
+            [(_group_value(by, r["key"]), r["contacted"], r["replied"], r["rate"],
+              r["median_reply_hours"], r["median_first_response_hours"],
+              r["median_first_response_business_hours"], r["in_target_percent"])
+             for r in rows])
     groups = group_counts(silent)
     for by, rows in groups.items():
-        tables[f"silent_by_{by}"] = ([by, "companies"], rows)
-    tables["silent"] = (["company", "rep", "country", "platform", "grade",
-                         "business_days_silent", "reason"],
+        tables[f"silent_by_{by}"] = ([str(GROUP_LABELS[by]), _("Companies")],
+                                     [(_group_value(by, key), n) for key, n in rows])
+    tables["silent"] = ([_("Company"), _("Rep"), _("Country"), _("Platform"), _("Grade"),
+                         _("Business days silent"), _("Main reason")],
                         [(s.company.name, s.company.owner.username if s.company.owner else "",
-                          s.company.country, s.company.platform, s.company.grade,
-                          s.business_days, s.reason_code)
+                          s.company.country, platform(s.company.platform), s.company.grade,
+                          s.business_days, reason(s.reason_code or SILENCE))
                          for s in silent])
     shown = [{
         "url": s.company.get_absolute_url(), "name": s.company.name,
@@ -388,7 +463,11 @@ def page(period: Period, min_days: float, *, now: datetime | None = None) -> dic
         "grade": s.company.grade, "business_days": s.business_days,
         "reason": s.reason.text if s.reason else "",
     } for s in silent[:SHOWN_SILENT]]
-    return {"tables": tables, "groups": groups, "silent": shown, "silent_total": len(silent)}
+    return {"tables": tables, "groups": {str(GROUP_LABELS[by]): name for by, name in (
+        (by, f"silent_by_{by}") for by in groups)}, "silent": shown,
+            "silent_total": len(silent),
+            "first_answer_chart": [(row[0], row[6]) for row in tables["response_rep"][1]
+                                   if row[6] is not None]}
 
 
 def page_cached(period: Period, min_days: float) -> dict:
@@ -406,7 +485,8 @@ def page_cached(period: Period, min_days: float) -> dict:
     if seconds <= 0 or connection.in_atomic_block:
         return page(period, min_days)
     tick = int(time_module.time() // seconds)
-    key = f"followup:dashboard:{period.start}:{period.end}:{min_days}:{get_language()}"
+    key = (f"followup:dashboard:v{FIGURES_VERSION}:{period.start}:{period.end}:{min_days}:"
+           f"{get_language()}")
     held = cache.get(key)
     if held is not None and held[0] == tick:
         return held[1]

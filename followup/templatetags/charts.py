@@ -7,19 +7,19 @@ register = template.Library()
 
 
 @register.simple_tag
-def bar_chart(rows, label: str = "", value_index: int = 1, width: int = 360):
+def bar_chart(rows, label: str = "", value_index: int = 1, width: int = 420):
     """Horizontal bars for ``rows`` of (label, value, ...); decorative (aria-hidden)."""
     rows = [(str(row[0]), float(row[value_index] or 0)) for row in rows]
     if not rows:
         return ""
     top = max(value for _, value in rows) or 1
-    bar_height, gap, label_width = 18, 6, 120
+    bar_height, gap, label_width = 18, 6, 180
     height = len(rows) * (bar_height + gap)
     bars = format_html_join("", (
         '<text x="{}" y="{}" text-anchor="end" class="label">{}</text>'
         '<rect x="{}" y="{}" width="{}" height="{}" class="bar"></rect>'
         '<text x="{}" y="{}" class="value">{}</text>'), (
-        (label_width - 6, i * (bar_height + gap) + 13, name[:18],
+        (label_width - 6, i * (bar_height + gap) + 13, name if len(name) <= 28 else name[:27] + "…",
          label_width, i * (bar_height + gap), max(1, int((width - label_width - 40) * v / top)),
          bar_height, label_width + max(1, int((width - label_width - 40) * v / top)) + 4,
          i * (bar_height + gap) + 13, f"{v:g}")

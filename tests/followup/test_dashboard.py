@@ -70,10 +70,13 @@ def test_business_days_of_silence_across_thanksgiving(data):
     assert "Rhein Aqua" not in silent  # replied
     assert [s.company.name for s in figures.awaiting(NOVEMBER, min_days=3, now=NOW)] == [
         "Spree Filter"]
-    # Hudson Water: Thanksgiving and a weekend since (the phone is another channel).
-    # Spree Filter: two weekends, only email on file, ten days of plain silence.
-    assert dict(figures.reason_counts(list(silent.values()))) == {
-        "holiday": 1, "weekend": 2, "no_other_channel": 1, "silence": 1}
+    # Hudson Water: 1.2 business days, within the usual two: Thanksgiving explains it.
+    # Spree Filter: ten days, longer than its two weekends explain: plain silence (its
+    # missing channel is a secondary reason, not counted). Each company counts once.
+    counts = figures.reason_counts(list(silent.values()))
+    assert dict(counts) == {"holiday": 1, "silence": 1}
+    assert sum(n for _code, n in counts) == len(silent)
+    assert "no_other_channel" in silent["Spree Filter"].codes
     assert any("Thanksgiving" in r.text for r in silent["Hudson Water"].reasons)
 
 
@@ -128,9 +131,17 @@ def test_page_csv_and_access(client, rep, manager, data):
     assert "Funnel" in html and 'id="table-funnel"' in html and "<svg" in html
     assert "Spree Filter" in html
     csv = client.get(url + "&csv=funnel").content.decode().splitlines()
-    assert csv == ["stage,count", "inquiries,4", "genuine,3", "target,2", "contacted,3",
-                   "replied,1", "quoting,1", "won,0"]
+    # The CSV has the page's headers; the stages say what they count.
+    assert csv == ["Stage,Count", "Inquiries received,4",
+                   '"… from genuine buyers (A, B)",3', "… from genuine target buyers,2",
+                   "Their companies we contacted,3", "… that replied,1",
+                   "… quoting or won,1", "… won,0"]
+    reasons = client.get(url + "&csv=reasons").content.decode().splitlines()
+    assert reasons[0] == "Main reason,Companies"
+    # Today (any day after November 2026) both silences outlast what a holiday explains.
+    assert reasons[1:] == ["Plain silence,2"]
+    assert "share_percent" not in html and "bad_email" not in html
     # A period with none of the data.
     empty = client.get(reverse("followup:dashboard") + "?start=2025-01-01&end=2025-01-31"
                        "&csv=funnel").content.decode().splitlines()
-    assert empty[1] == "inquiries,0"
+    assert empty[1] == "Inquiries received,0"

@@ -16,6 +16,7 @@ from followup.silence import (
     VACATION,
     WEEKEND,
     business_minutes,
+    headline,
     why_no_reply,
 )
 from leads import services
@@ -61,8 +62,42 @@ def test_night_and_weekend_there(rep, new_york):
                                  at=datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
     night = reasons(new_york, datetime(2026, 12, 2, 3, 0, tzinfo=UTC))  # Tue 22:00 NY
     assert night[0].code == OUTSIDE_HOURS and "Tue 22:00 there" in night[0].text
+    # Sent Thu 3 Dec 15:00 New York: by Saturday 1.2 business days, the weekend explains.
+    services.contact_attempt_log(company=new_york, channel="email", outcome="sent", user=rep,
+                                 at=datetime(2026, 12, 3, 20, 0, tzinfo=UTC))
     saturday = reasons(new_york, datetime(2026, 12, 5, 16, 0, tzinfo=UTC))
     assert saturday[0].code == WEEKEND and "Saturday" in saturday[0].text
+
+
+def test_a_weekend_does_not_excuse_a_week_of_silence(rep, new_york):
+    # Sent Tue 1 Dec 10:00 New York; on Saturday 3.9 business days have passed: longer
+    # than the weekend plus the usual two days to answer.
+    services.contact_attempt_log(company=new_york, channel="email", outcome="sent", user=rep,
+                                 at=datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
+    found = reasons(new_york, datetime(2026, 12, 5, 16, 0, tzinfo=UTC), channels=set())
+    assert WEEKEND not in codes(found) and OUTSIDE_HOURS not in codes(found)
+    assert codes(found) == [NO_OTHER_CHANNEL, SILENCE]
+    assert found[1].text.startswith("3.9 business days of silence")
+    assert "ask for Facebook / Messenger, or send an offer" in found[1].text
+    assert headline(found).code == SILENCE
+
+
+@pytest.mark.parametrize(("now", "explained"), [
+    # Independence Day (Mexico, Wed 16 Sep): sent Tue 15 Sep 10:00 Mexico City.
+    (datetime(2026, 9, 17, 17, 0, tzinfo=UTC), True),   # Thu 11:00: 1.1 business days
+    (datetime(2026, 9, 21, 17, 0, tzinfo=UTC), False),  # Mon 11:00: 3.1 business days
+    (datetime(2026, 12, 2, 17, 0, tzinfo=UTC), False),  # 11 weeks later
+])
+def test_a_holiday_explains_only_while_it_plausibly_covers_the_silence(rep, now, explained):
+    company = verified(ingest(company="Agua Azteca", email="ventas@aguaazteca.mx",
+                              country="MX", phone="+52 55 5555 0100"))
+    services.company_assign(company=company, owner=rep)
+    services.contact_attempt_log(company=company, channel="email", outcome="sent", user=rep,
+                                 at=datetime(2026, 9, 15, 16, 0, tzinfo=UTC))
+    found = reasons(company, now)
+    assert (HOLIDAY in codes(found)) is explained
+    assert (headline(found).code == HOLIDAY) is explained
+    assert (SILENCE in codes(found)) is not explained
 
 
 def test_vacation_today(rep, new_york):
@@ -86,11 +121,13 @@ def test_risky_email_points_to_the_channel_on_file(rep):
                                  at=datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
     now = datetime(2026, 12, 8, 10, 0, tzinfo=UTC)
     found = reasons(company, now)
-    assert codes(found) == [WEEKEND, BAD_EMAIL, NO_OTHER_CHANNEL]
-    assert "WhatsApp is much used there" in found[2].text
+    assert codes(found) == [BAD_EMAIL, NO_OTHER_CHANNEL, SILENCE]
+    assert found[0].text == "Our email was risky, so it may never have arrived."
+    assert "WhatsApp is much used there" in found[1].text
+    assert headline(found).code == BAD_EMAIL
     ContactChannel.objects.create(company=company, kind=ChannelKind.WHATSAPP, value="+49 151 1")
     found = reasons(company, now)
-    assert codes(found) == [WEEKEND, BAD_EMAIL] and "try WhatsApp" in found[1].text
+    assert codes(found) == [BAD_EMAIL, SILENCE] and "try WhatsApp" in found[0].text
 
 
 def test_plain_silence_after_days(rep, new_york):
@@ -100,6 +137,24 @@ def test_plain_silence_after_days(rep, new_york):
     # Sent Tue 10:00 New York; now Thu 11:00: 420 + 480 + 120 business minutes.
     found = reasons(new_york, datetime(2026, 12, 3, 16, 0, tzinfo=UTC))
     assert codes(found) == [SILENCE] and "2.1 business days" in found[0].text
+    assert found[0].text.endswith("try WhatsApp.")
+
+
+def test_retired_services_are_never_suggested(rep, new_york):
+    from followup.models import ChannelRanking
+    from followup.selectors import suggested_channels
+
+    ChannelRanking.objects.filter(country="US").delete()
+    ChannelRanking.objects.create(country="US", channel="google_hangouts", rank=1)
+    ChannelRanking.objects.create(country="US", channel="whatsapp", rank=2)
+    from django.core.cache import cache
+
+    cache.clear()
+    assert [s.channel for s in suggested_channels("US", set())] == ["whatsapp"]
+    services.contact_attempt_log(company=new_york, channel="email", outcome="sent", user=rep,
+                                 at=datetime(2026, 11, 2, 15, 0, tzinfo=UTC))
+    found = reasons(new_york, datetime(2026, 12, 3, 16, 0, tzinfo=UTC), channels=set())
+    assert all("Hangouts" not in reason.text for reason in found)
 
 
 def test_no_reasons_once_they_replied(rep, new_york):

@@ -784,5 +784,5 @@ def test_the_dashboard_csv_neutralises_every_formula_cell(client, manager, rep, 
             "start": f"{now - timedelta(days=30):%Y-%m-%d}", "end": f"{now:%Y-%m-%d}",
             "days": "0", "csv": "silent"})
         header, row = list(csv.reader(io.StringIO(response.content.decode())))
-        assert header[0] == "company" and row[0] == inert(name)
+        assert header[0] == "Company" and row[0] == inert(name)
         assert_no_live_formula(row)

@@ -416,7 +416,7 @@ def test_a_bounce_of_our_follow_up_condemns_the_address_and_moves_the_cadence(
     # The sent mail knows its step: the dashboard counts it per step and channel.
     today = timezone.localdate()
     assert emails_by_step(Period(today - timedelta(days=1), today)) == [
-        ("day 1", "email", 1, 1, 0)]
+        (1, "email", 1, 1, 0)]
 
 
 def test_a_delay_is_shown_and_condemns_nothing(contacted, followup_sent, mailbox,
