@@ -7,7 +7,7 @@ from followup import desk_urls
 from leads import urls as leads_urls
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="leads:inbox", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="leads:work", permanent=False)),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

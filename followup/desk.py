@@ -16,16 +16,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 
-from followup.cadence import cadence_postpone, plan_preview
+from followup.cadence import (
+    cadence_hold,
+    cadence_postpone,
+    followup_channel,
+    plan_preview,
+    step_number,
+)
+from followup.channels import NextChannel, chat_link, whatsapp_number
+from followup.greetings import greeting
 from followup.mail import email_draft, sender_address
+from followup.models import CadenceStep
+from followup.queue import work_first
 from followup.selectors import (
     buyer_calendar,
     calendars_for,
     channel_rankings,
     company_clock,
+    company_next_channel,
+    on_file,
+    reachable_kinds,
+    reachable_kinds_of,
     suggested_channels,
 )
-from followup.services import followup_email_queue, vacation_add
+from followup.services import vacation_add
 from followup.silence import headline, why_no_reply
 from leads import selectors
 from leads.filters import CompanyFilter
@@ -42,9 +56,8 @@ from leads.forms import (
     StatusForm,
     VacationForm,
 )
-from leads.mail.forms import EmailSendForm
 from leads.mail.services import away_proposals
-from leads.models import Activity, ChannelKind, Company, CompanyStatus, ContactChannel, Platform
+from leads.models import Activity, ChannelKind, Company, CompanyStatus, Platform
 from leads.roles import is_manager
 from leads.views import _form_action, _require_role, _visible_company
 from verification.forms import TargetLabelForm
@@ -62,7 +75,10 @@ class InboxView(LoginRequiredMixin, FilterView):
 
     def get_queryset(self):
         _require_role(self.request.user)
-        return selectors.company_list(user=self.request.user)
+        companies = selectors.company_list(user=self.request.user)
+        if not self.request.GET.get("sort"):  # work before history (a sort replaces it)
+            companies = work_first(companies)
+        return companies
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -115,11 +131,8 @@ def inbox_rows(companies) -> list[dict]:
     companies = list(companies)
     calendars = calendars_for(companies)
     waiting = [c.pk for c in companies if c.awaiting_reply]
-    channels: dict[int, set[str]] = {}
-    if waiting:
-        for company_id, kind in ContactChannel.objects.filter(
-                company__in=waiting).values_list("company_id", "kind"):
-            channels.setdefault(company_id, set()).add(kind)
+    channels = reachable_kinds_of([c for c in companies if c.awaiting_reply]) if waiting \
+        else {}
     rankings = channel_rankings() if waiting else {}
     # get_FOO_display() hashes every choice's lazy label, i.e. translates them all, on
     # each call: once per page is enough.
@@ -171,6 +184,17 @@ def company_detail(request, pk: int):
     today = timezone.localdate(timezone=calendar.zone) if calendar else None
     next_moment = calendar.next_moment() if calendar else None
     open_followup = (company.followups.filter(status="scheduled").select_related("step").first())
+    rankings = channel_rankings()
+    mobile = whatsapp_number(on_file(channels), company.country)
+    # One next channel: the open step's (an auto step's worked out now, as its
+    # reminder's), else the first message's.
+    next_channel = company_next_channel(
+        company, channels, rankings=rankings,
+        step=step_number(open_followup) if open_followup else 1)
+    step_via = followup_channel(open_followup, channels=channels) if open_followup else ""
+    if open_followup and open_followup.step.channel != CadenceStep.AUTO:  # the admin's
+        value = next((c.value for c in channels if c.kind == step_via), "")
+        next_channel = NextChannel(step_via, value, "step", ask=not value)
     return render(request, "leads/company_detail.html", {
         "company": company,
         "clock": company_clock(company, calendar=calendar) if calendar else None,
@@ -181,8 +205,12 @@ def company_detail(request, pk: int):
         "days_off": calendar.upcoming_days_off(today, 60) if calendar else [],
         "vacations": company.vacations.all(),
         "plan": plan_preview(open_followup, company, calendar),
-        "why": why_no_reply(company, calendar, channels={c.kind for c in channels}),
+        "why": why_no_reply(company, calendar, channels=reachable_kinds(channels,
+                                                                         company.country),
+                            rankings=rankings),
         "open_followup": open_followup,
+        "cadence_hold": cadence_hold(company),
+        "step_via": step_via,
         "snooze_form": SnoozeForm(),
         "vacation_form": VacationForm(),
         "calendar_form": BuyerCalendarForm(initial={
@@ -192,7 +220,12 @@ def company_detail(request, pk: int):
             else "",
             "business_hours": company.business_hours}),
         "channels": channels,
-        "suggestions": suggested_channels(company.country, {c.kind for c in channels}),
+        "has_email": any(c.kind == ChannelKind.EMAIL for c in channels)
+        or any(i.email for i in company.inquiries.all()),
+        "suggestions": suggested_channels(company.country, {c.kind for c in channels},
+                                          rankings=rankings, mobile=mobile),
+        "next_channel": next_channel,
+        "chat": _chat(company, next_channel, mobile, request.user),
         "note_form": NoteForm(),
         "status_form": StatusForm(initial={"status": company.status}),
         "attempt_form": ContactAttemptForm(initial={"channel": ChannelKind.EMAIL,
@@ -210,6 +243,21 @@ def company_detail(request, pk: int):
         "away_proposals": list(away_proposals(company)),
         "target_form": TargetLabelForm(initial=TargetLabelForm.initial_for(company)),
     })
+
+
+def _chat(company, channel, mobile: str, user) -> dict | None:
+    """WhatsApp's click-to-chat link to the buyer's number, with a first message in their
+    language (None without a WhatsApp or mobile number)."""
+    number = channel.value if channel.kind == ChannelKind.WHATSAPP else mobile
+    if not number:
+        return None
+    inquiry = max(company.inquiries.all(), key=lambda i: i.received_at, default=None)
+    language, text = greeting(
+        company.country, buyer=inquiry.buyer_name if inquiry else "",
+        rep=(user.get_full_name() or user.get_username()),
+        product=(inquiry.product if inquiry and inquiry.product else "UV lamps"))
+    return {"url": chat_link(number, text), "number": number, "language": language,
+            "text": text}
 
 
 company_snooze = _form_action(
@@ -233,24 +281,56 @@ def vacation_delete(request, pk: int, vacation_id: int):
 
 @login_required
 def company_email(request, pk: int):
-    """Write to the buyer: the open step's message, sent through the team's relay."""
+    """Write to the buyer: the open step's message, with files from the library, sent
+    through the team's relay."""
+    from django.conf import settings
+
+    from followup.attachments import human_size, mentions_attachment
+    from followup.forms import FollowupEmailForm
+    from followup.mail import attachment_choices, buyer_language
+    from followup.models import LibraryFile
+    from followup.services import AttachmentsRefused, followup_email_with_files_queue
+
     company = _visible_company(request, pk)
-    draft = email_draft(company=company, user=request.user)
-    form = EmailSendForm(request.POST or None, initial={
-        "to": draft.to, "subject": draft.subject, "body": draft.body,
-        "in_reply_to": draft.in_reply_to})
+    choices = attachment_choices(company)
+    draft = email_draft(company=company, user=request.user, choices=choices)
+    language = buyer_language(company)
+    form = FollowupEmailForm(request.POST or None, choices=choices, buyer_language=language,
+                             initial={"to": draft.to, "subject": draft.subject,
+                                      "body": draft.body, "in_reply_to": draft.in_reply_to,
+                                      "attachments": list(draft.attachments)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        followup_email_queue(company=company, user=request.user, to=data["to"],
-                             subject=data["subject"], body=data["body"],
-                             in_reply_to=data["in_reply_to"])
-        messages.success(request, _("Email to %(to)s is on its way; it is logged as a contact "
-                                    "attempt once the mail server takes it.") % {"to": data["to"]})
-        return redirect(company)
+        try:
+            followup_email_with_files_queue(
+                company=company, user=request.user, to=data["to"], subject=data["subject"],
+                body=data["body"], in_reply_to=data["in_reply_to"], files=data["attachments"])
+        except AttachmentsRefused:
+            form.add_error("attachments", _("A ticked file was just taken out of the library, "
+                                            "or the files are too large: look again."))
+        else:
+            if data["attachments"]:
+                messages.success(request, _(
+                    "Email to %(to)s with %(files)s is on its way; it is logged as a contact "
+                    "attempt once the mail server takes it.") % {
+                    "to": data["to"], "files": ", ".join(f.filename for f in data["attachments"])})
+            else:
+                messages.success(request, _(
+                    "Email to %(to)s is on its way; it is logged as a contact attempt once the "
+                    "mail server takes it.") % {"to": data["to"]})
+            return redirect(company)
     return render(request, "leads/company_email.html", {
         "company": company, "form": form, "sender": sender_address(),
         "open_followup": company.followups.filter(status="scheduled").select_related(
-            "step").first()})
+            "step").first(),
+        "attachment_rows": form.attachment_rows(),
+        "buyer_language": LibraryFile.Language(language).label
+        if language in LibraryFile.Language.values else language,
+        "email_limit": human_size(settings.LEADQUAL_ATTACHMENT_EMAIL_MAX_BYTES),
+        # The draft promises a file that the library cannot give: say so before sending.
+        "unkept_promise": "" if request.method == "POST" or draft.attachments
+        else mentions_attachment(draft.body),
+    })
 
 
 company_target = _form_action(

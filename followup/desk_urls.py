@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from followup import desk
+from followup import desk, views
 
 urlpatterns = [
     path("", desk.InboxView.as_view(), name="inbox"),
     path("poll/", desk.inbox_poll, name="inbox-poll"),
+    path("work/", views.work, name="work"),
     path("companies/<int:pk>/", desk.company_detail, name="company"),
     path("companies/<int:pk>/snooze/", desk.company_snooze, name="company-snooze"),
     path("companies/<int:pk>/vacations/", desk.company_vacation, name="company-vacation"),

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from followup.cadence import fill_template
+from followup.cadence import fill_template, followup_channel
+from followup.calendar import team_calendar
 from followup.models import Reminder
 from followup.selectors import calendars_for, company_clock
 from leads import services
@@ -34,6 +35,7 @@ def reminders(request):
     rows = [{
         "reminder": reminder,
         "company": reminder.followup.company,
+        "channel": followup_channel(reminder.followup),
         "clock": company_clock(reminder.followup.company, now,
                                calendars[reminder.followup.company_id])
         if calendars[reminder.followup.company_id] else None,
@@ -53,7 +55,7 @@ def reminder_sent(request, pk: int):
     followup = reminder.followup
     body = request.POST.get("body", "").strip()[:10_000] or fill_template(followup,
                                                                           rep=request.user)
-    services.contact_attempt_log(company=followup.company, channel=followup.channel,
+    services.contact_attempt_log(company=followup.company, channel=followup_channel(followup),
                                  outcome=Activity.Outcome.SENT, body=body, user=request.user)
     messages.success(request, _("Logged. The next follow-up of %(name)s is planned.")
                      % {"name": followup.company.name})
@@ -61,11 +63,53 @@ def reminder_sent(request, pk: int):
 
 
 def reminder_count(request) -> dict:
-    """Context processor: the badge in the top bar."""
+    """Context processor: the badges in the top bar (work and due follow-ups), each
+    counted only when a page shows it."""
+    from functools import cache
+
+    from followup.queue import work_count
+
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not can_work_leads(user):
         return {}
-    return {"reminder_count": _my_reminders(user).count()}
+    return {"reminder_count": cache(lambda: _my_reminders(user).count()),
+            "work_count": cache(lambda: work_count(user))}
+
+
+@login_required
+def work(request):
+    """The start page: the companies that need a rep now, in the order that wins business.
+
+    A rep sees their own and the pool's unanswered A and B leads. A manager sees the
+    team (work per rep, the pool's unanswered leads) or, with ``?rep=``, one rep's queue.
+    """
+    from django.contrib.auth import get_user_model
+
+    from followup import queue
+    from leads.roles import is_manager
+
+    if not can_work_leads(request.user):
+        raise PermissionDenied
+    now = timezone.now()
+    manager = is_manager(request.user)
+    companies = queue.work_companies(now)
+    rep = request.user
+    if manager:
+        chosen = request.GET.get("rep", "")
+        rep = (get_object_or_404(get_user_model(), pk=int(chosen)) if chosen.isdigit()
+               else None)
+    rows, kinds = queue.queue_page(companies.filter(owner=rep), now=now) if rep else ([], {})
+    pool, pool_kinds = queue.queue_page(companies.filter(owner__isnull=True, work_kind=0),
+                                        now=now)
+    team = queue.team_summary(companies, now=now) if manager and rep is None else []
+    return render(request, "followup/work.html", {
+        "rep": rep, "own": rep == request.user, "rows": rows, "pool": pool,
+        "pool_total": pool_kinds["total"], "team": team, "manager": manager,
+        "kinds": kinds, "target": queue.first_response_minutes(),
+        "more": any(kinds.get(kind, 0) > queue.SHOWN_PER_KIND for kind in queue.KINDS),
+        "per_kind": queue.SHOWN_PER_KIND,
+        "team_day": team_calendar().window_minutes, "now": now,
+    })
 
 
 def _period(request):
@@ -120,5 +164,6 @@ def dashboard(request):
     return render(request, "followup/dashboard.html", {
         "period": period, "min_days": min_days, "silent": page["silent"],
         "silent_total": page["silent_total"], "tables": tables, "groups": page["groups"],
+        "first_answer_chart": page["first_answer_chart"],
         "query": request.GET.urlencode(), "shared_as": page.get("shared_as"),
     })

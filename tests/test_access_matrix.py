@@ -61,6 +61,7 @@ class World:
     away_mail: object  # an out-of-office reply to the rep's company
     held_mail: object  # a phishing mail the rep uploaded, held back
     fit_model: object  # a retrained fit model waiting for an admin
+    library_file: object  # a PDF in the library of files for follow-up emails
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,13 @@ _HELD_RAW = (b"From: Alibaba.com <notice@alibaba-matrix.example>\r\n"
              b"Content-Disposition: attachment; filename=order.exe\r\n\r\nMZ\r\n--b--\r\n")
 
 
+def _pdf_upload(world: World) -> dict:
+    from followup.attachments import tiny_pdf
+
+    return {"title": "Certificate CE", "kind": "certificate", "language": "any",
+            "upload": SimpleUploadedFile("ce.pdf", tiny_pdf(["CE"]), "application/pdf")}
+
+
 def _step_fields(prefix: str) -> dict:
     return {f"{prefix}-offset_days": 40, f"{prefix}-channel": "auto",
             f"{prefix}-template": "Hello {buyer}", f"{prefix}-offer": "",
@@ -130,6 +138,7 @@ ROWS: tuple[Row, ...] = (
                                    ADMIN_LOGIN, ADMIN_LOGIN)),
     # leads/urls.py
     Row("leads:inbox", "GET", ROLE_PAGE),
+    Row("leads:work", "GET", ROLE_PAGE),
     Row("leads:inbox-poll", "GET", ROLE_PAGE, query="?ids={company}"),
     Row("leads:inbox-bulk", "POST", cols(LOGIN, 302, 302, 302, 302, 403),
         data=lambda w: {"action": "status", "status": "quoting", "company": [w.company.pk],
@@ -236,6 +245,13 @@ ROWS: tuple[Row, ...] = (
     Row("settings:step", "POST", ADMIN_ACTION, args=("step",),
         data=lambda w: _step_fields(f"s{w.step.pk}")),
     Row("settings:step-delete", "POST", ADMIN_ACTION, args=("step",)),
+    Row("settings:attachments", "GET", ADMIN_PAGE),
+    Row("settings:attachment-upload", "POST", ADMIN_ACTION, data=_pdf_upload),
+    Row("settings:attachment-active", "POST", ADMIN_ACTION, args=("library_file",),
+        data=lambda w: {"active": "0"}),
+    Row("settings:attachment-delete", "POST", ADMIN_ACTION, args=("library_file",)),
+    # Reps look at a file before they attach it.
+    Row("settings:attachment-download", "GET", ROLE_PAGE, args=("library_file",)),
     # leads/api_urls.py: 401 for anonymous; a role to read; leads.add_inquiry to create.
     # The root only lists the endpoints' addresses, so any logged-in user may read it.
     Row("api-root", "GET", cols(401, 200, 200, 200, 200, 200)),
@@ -251,8 +267,12 @@ EXCLUDED_NAMES = {"set_language"}  # django.conf.urls.i18n
 
 
 def build_world() -> World:
+    from django.core.files.base import ContentFile
+
+    from followup.attachments import tiny_pdf
     from followup.cadence import reminders_create
     from followup.models import CadenceStep, FollowUp, Reminder, Vacation
+    from followup.services import library_file_add
     from leads import services
     from leads.models import ContactChannel, ImportBatch, MailMessage, TeamSettings
     from tests.leads.helpers import ingest, verified
@@ -308,6 +328,9 @@ def build_world() -> World:
             subject="Your Alibaba.com account", screen_verdict="phishing", screen_score=20,
             raw=_HELD_RAW),
         fit_model=FitModel.objects.create(status="candidate"),
+        library_file=library_file_add(
+            upload=ContentFile(tiny_pdf(["Catalogue 2027"]), name="catalogue.pdf"),
+            title="Catalogue 2027", kind="catalogue", language="en"),
     )
 
 
@@ -317,6 +340,7 @@ def fingerprint(world: World) -> dict:
         CadenceStep,
         ChannelRanking,
         FollowUp,
+        LibraryFile,
         Reminder,
         Vacation,
     )
@@ -333,7 +357,7 @@ def fingerprint(world: World) -> dict:
     from verification.models import Industry, Keyword, MailList
 
     models = (Activity, Company, ContactChannel, FollowUp, ImportBatch, Inquiry, Profile,
-              Vacation, CadenceStep, ChannelRanking, Keyword, MailList)
+              Vacation, CadenceStep, ChannelRanking, Keyword, MailList, LibraryFile)
     return {
         "counts": {model.__name__: model.objects.count() for model in models},
         "company": list(Company.objects.filter(pk=world.company.pk).values()),
@@ -341,10 +365,17 @@ def fingerprint(world: World) -> dict:
         "reminder": list(Reminder.objects.filter(pk=world.reminder.pk).values()),
         "step": list(CadenceStep.objects.filter(pk=world.step.pk).values()),
         "industry": list(Industry.objects.filter(pk=world.industry.pk).values()),
+        "library": list(LibraryFile.objects.values("pk", "active")),
         "team": list(TeamSettings.objects.values()),
         "held": list(MailMessage.objects.filter(pk=world.held_mail.pk).values(
             "outcome", "decision", "decided_by")),
     }
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    """Library files stored by the table's requests stay in the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path
 
 
 def outcome(response):

@@ -46,6 +46,7 @@ def pipeline(rep, other_rep):
 
 def test_rep_main_path(live_server, page, rep, pipeline):
     log_in(page, live_server, "lily", PASSWORD)
+    page.goto(f"{live_server.url}/leads/")  # the inbox (the start page is Work)
     rows = page.locator("table.inbox tbody tr")
     expect(rows).to_have_count(3)  # her two and the pool's one; never Kevin's
     expect(page.locator("table.inbox")).not_to_contain_text("Kevin Trading")
@@ -97,6 +98,7 @@ def test_another_reps_company_is_404(live_server, page, pipeline):
 
 def test_bulk_claim_and_keyboard(live_server, page, rep, pipeline):
     log_in(page, live_server, "lily", PASSWORD)
+    page.goto(f"{live_server.url}/leads/")  # the inbox (the start page is Work)
     page.keyboard.press("/")
     expect(page.locator("#id_q")).to_be_focused()
     page.keyboard.type("mekong")
@@ -112,6 +114,7 @@ def test_bulk_claim_and_keyboard(live_server, page, rep, pipeline):
 
 def test_the_rep_switches_to_chinese(live_server, page, rep, pipeline):
     log_in(page, live_server, "lily", PASSWORD)
+    page.goto(f"{live_server.url}/leads/")  # the inbox (the start page is Work)
     page.select_option("select[name=language]", "zh-hans")
     page.wait_for_load_state("load")
     expect(page.locator("h1")).to_contain_text("询盘")

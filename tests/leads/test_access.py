@@ -21,7 +21,7 @@ def test_login_page_and_demo_style_login(client, rep):
     assert b'name="password"' in page.content
     response = client.post(reverse("login"), {"username": "lily", "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("leads:inbox")
+    assert response["Location"] == reverse("leads:work")  # the start page
     assert client.get(reverse("leads:inbox")).status_code == 200
 
 

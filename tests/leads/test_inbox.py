@@ -46,11 +46,14 @@ def pipeline(rep, other_rep):
     return {"a": a, "b": b, "c": c, "d": d.company, "e": e}
 
 
-def test_rep_sees_own_and_pool_newest_first_never_another_reps(client, rep, pipeline):
+def test_rep_sees_own_and_pool_work_first_never_another_reps(client, rep, pipeline):
     client.force_login(rep)
     response = client.get(reverse("leads:inbox"))
-    assert names(response) == ["Pending Co", "Aqua Pure GmbH", "Quick Cash", "Fish Farm Ltd"]
+    # Work before history: the unanswered B lead first, then the rest newest first.
+    assert names(response) == ["Fish Farm Ltd", "Pending Co", "Aqua Pure GmbH", "Quick Cash"]
     assert "Kevin Trading" not in response.content.decode()
+    newest = client.get(reverse("leads:inbox"), {"sort": "-received"})
+    assert names(newest) == ["Pending Co", "Aqua Pure GmbH", "Quick Cash", "Fish Farm Ltd"]
 
 
 def test_manager_sees_everyone(client, manager, pipeline):
