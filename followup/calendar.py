@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
+from followup.holiday_names import zh_hans_name
+
 ESTIMATED = "(estimated)"
 SEARCH_DAYS = 400  # a year of holidays and a long vacation; beyond it, give up
 # Business minutes are counted up to this many (the day-by-day walk stops there).
@@ -58,13 +60,31 @@ def public_holidays(country: str, subdivision: str, year: int) -> tuple[dict, fr
         return {}, frozenset()
     try:
         table = holidays_lib.country_holidays(country.upper(), subdiv=subdivision or None,
-                                              years=year)
+                                              years=year, language=_names_language(country))
     except NotImplementedError:  # a country or subdivision the package does not know
         if subdivision:
             return public_holidays(country, "", year)
         return {}, frozenset()
     workdays = frozenset(d for d in getattr(table, "weekend_workdays", ()) if d.year == year)
     return dict(table.items()), workdays
+
+
+@cache
+def _names_language(country: str) -> str | None:
+    """English names where the package has them (the country's own language otherwise:
+    German names for Germany), so that one table translates them for the interface."""
+    languages = holidays_lib.list_localized_countries().get(country.upper(), ())
+    return "en_US" if "en_US" in languages else None
+
+
+def holiday_label(name: str) -> str:
+    """A holiday's name in the interface's language: the zh-Hans table for Chinese
+    (``followup.holiday_names``), else the package's English name."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "").startswith("zh"):
+        return zh_hans_name(name) or name
+    return name
 
 
 def parse_window(text: str) -> tuple[time, time]:
@@ -182,10 +202,10 @@ class Calendar:
             return DayOff(day, kind, _("vacation: %(note)s") % {"note": name} if name
                           else _("vacation"))
         if kind == "override":
-            return DayOff(day, kind, name or _("day off"))
+            return DayOff(day, kind, holiday_label(name) if name else _("day off"))
         if kind == "holiday":
-            return DayOff(day, kind, _("public holiday: %(name)s") % {"name": name},
-                          ESTIMATED in name)
+            return DayOff(day, kind, _("public holiday: %(name)s")
+                          % {"name": holiday_label(name)}, ESTIMATED in name)
         # WEEKDAYS is what date_format(day, "l") prints, without parsing a format.
         return DayOff(day, kind, _("weekend (%(day)s)") % {"day": WEEKDAYS[day.weekday()]})
 

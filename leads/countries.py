@@ -104,11 +104,32 @@ def parse_country(value: str) -> str | None:
     return None
 
 
-def country_name(code: str) -> str:
+def country_name(code: str, language: str | None = None) -> str:
+    """The country's name in ``language`` (the active one by default): CLDR's through
+    Babel ("德国" in zh-Hans), else pycountry's English common name."""
+    if language is None:
+        from django.utils.translation import get_language
+
+        language = get_language() or "en"
+    if code and not language.startswith("en"):
+        local = _territories(language).get(code.upper())
+        if local:
+            return local
     country = pycountry.countries.get(alpha_2=code) if code else None
     if country is None:
         return "Kosovo" if code == "XK" else code
     return getattr(country, "common_name", None) or country.name
+
+
+@cache
+def _territories(language: str) -> dict[str, str]:
+    from babel import Locale, UnknownLocaleError
+    from django.utils.translation import to_locale
+
+    try:
+        return dict(Locale.parse(to_locale(language)).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
 
 
 # Regions for assignment rules ("Middle East → Lily"). Sales regions, not UN

@@ -12,13 +12,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.timezone import template_localtime
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from leads.countries import country_name as _country_name
-from leads.models import EmailStatus, WebsiteStatus
+from leads.dates import FORMS, shown
+from leads.models import ChannelKind, EmailStatus, WebsiteStatus
 
 register = template.Library()
+
+# Words the inbox row translates through ``_word`` (makemessages finds them here).
+_WORDS = (gettext_noop("our time"), gettext_noop("their time"), gettext_noop("overdue"),
+          gettext_noop("inquiries"), gettext_noop("pool"), gettext_noop("awaiting reply"))
 
 # status → (symbol, css class); the word is the model's own label.
 _EMAIL = {"deliverable": ("✓", "ok"), "risky": ("!", "warn"), "undeliverable": ("✗", "bad"),
@@ -97,8 +102,36 @@ def options(choices, selected) -> str:
 
 
 @register.filter
-@lru_cache(maxsize=512)
+def translated(name: str) -> str:
+    """An admin-editable name in the reader's language when it is one we shipped (the
+    default industries, the default cadence); the admin's own name as typed otherwise."""
+    return _(name) if name else name
+
+
+@register.filter
+def assignment_note(note: str) -> str:
+    """How a company came to its owner (stored in English by ``leads.assignment``), in
+    the reader's language: "Rule: Latin America → Kevin", "Round robin"."""
+    if note.startswith("Rule: "):
+        return _("Rule: %(name)s") % {"name": note.removeprefix("Rule: ")}
+    if note in _NOTES:
+        return _(note)
+    return note
+
+
+_NOTES = (gettext_noop("Round robin"), gettext_noop("Claimed from the pool"))
+
+
+@register.filter
+def channel_label(kind: str) -> str:
+    """A channel's name ("WhatsApp", "电子邮件") from its stored value."""
+    return str(dict(ChannelKind.choices).get(kind, kind))
+
+
+@register.filter
 def country_name(code: str) -> str:
+    """The country's name in the reader's language (not remembered here: the language
+    is part of the answer; ``leads.countries`` keeps each language's table)."""
     return _country_name(code) if code else ""
 
 
@@ -190,8 +223,9 @@ def _minute_date(value, fmt: str, language: str | None) -> str:
     key = (fmt, language, local.year, local.month, local.day, local.hour, local.minute)
     found = _DATES.get(key)
     if found is None:
-        found = date_filter(local, fmt)
-        if not _FINER & set(get_format(fmt)):
+        # A form of leads.dates (CLDR's pattern outside English), or Django's format.
+        found = shown(local, fmt, language) if fmt in FORMS else date_filter(local, fmt)
+        if fmt in FORMS or not _FINER & set(get_format(fmt)):
             if len(_DATES) > 4096:
                 _DATES.clear()
             _DATES[key] = found
@@ -244,6 +278,19 @@ def _word(message: str, language: str | None) -> str:
     return _esc(_message(message, language))
 
 
+def _next_followup(at, clock, overdue: bool, language: str | None) -> str:
+    """The next step's moment, whose time it is: the buyer's first (the step aims at
+    their business hours), ours beside it; ours alone when their zone is unknown."""
+    ours = (f'{_esc(_minute_date(at, "moment", language))} '
+            f'{_word("our time", language)}')
+    theirs = (f'{_esc(_minute_date(do_timezone(at, clock.zone), "moment", language))} '
+              f'{_word("their time", language)}') if clock else ""
+    return (f'<span class="{"bad" if overdue else ""}" '
+            f'title="{_word("overdue", language) if overdue else ""}">'
+            f'{theirs or ours}</span>'
+            + (f'<div class="muted">{ours}</div>' if theirs else ""))
+
+
 @register.simple_tag
 def inbox_row(row: dict, oob=False) -> str:
     """One company of the inbox (``followup.desk.inbox_rows``); ``oob`` for htmx swaps."""
@@ -267,7 +314,7 @@ def inbox_row(row: dict, oob=False) -> str:
         if c.country else "",
         clock=f'<div class="small {"open" if clock.open_now else "muted"}" '
               f'title="{_esc(clock.zone.key)}">'
-              f'{_esc(_minute_date(do_timezone(clock.local, clock.zone), "D H:i", language))}'
+              f'{_esc(_minute_date(do_timezone(clock.local, clock.zone), "clock", language))}'
               f'{" ●" if clock.open_now else ""}</div>' if clock else "",
         platform=_esc(row["platform"]), received=_esc(_shown(c.last_received_at, language)),
         received_ago=_esc(naturaltime(c.last_received_at)),
@@ -279,8 +326,6 @@ def inbox_row(row: dict, oob=False) -> str:
         why=f'<div class="small muted why" title="{"&#10;".join(_esc(r.text) for r in why)}">'
             f'{_esc(_truncated(row["why_headline"].text, 60, language))}</div>'
             if why else "",
-        followup=f'<span class="{"bad" if overdue else ""}" '
-                 f'title="{_word("overdue", language) if overdue else ""}">'
-                 f'{_esc(_minute_date(c.next_followup_at, "M j H:i", language))}</span>'
+        followup=_next_followup(c.next_followup_at, clock, overdue, language)
         if c.next_followup_at else '<span class="muted">—</span>',
     ))

@@ -3,9 +3,11 @@ sandbox internet. They go to a temporary folder, or with
 ``LEADQUAL_SCREENSHOTS=docs/screenshots`` to the README's pictures."""
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from playwright.sync_api import expect
 
@@ -38,12 +40,45 @@ def demo_internet(settings):
     internet.stop()
 
 
-def test_inbox_and_detail_screenshots(live_server, page, demo_internet, shots):
+# A rep's Monday morning in Shanghai: the demo is seeded then, and the clock runs on.
+MORNING = datetime(2026, 12, 7, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
+
+
+@pytest.fixture
+def morning(settings):
+    """The server's clock at ``MORNING``; cookies without a date, which the browser (on
+    the real clock) would otherwise find expired when the suite runs years later."""
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    with time_machine.travel(MORNING, tick=True):
+        yield
+
+
+def test_inbox_and_detail_screenshots(live_server, page, demo_internet, shots, morning):
     from config.demo import demo_seed
 
     demo_seed()  # imports ~300 inquiries; each is verified as its chunk commits
     lily = next(u for u in DEMO_USERS if u.username == "lily")
     log_in(page, live_server, lily.username, lily.password)
+
+    # The start page: the work queue, unanswered A leads first, then B, then replies,
+    # follow-ups due (with the buyer's time), bounces and warning signs.
+    expect(page.locator("#work")).to_be_visible()
+    rows = page.locator("#work tbody tr")
+    kinds = [name.split()[0] for name in rows.evaluate_all("rs => rs.map(r => r.className)")]
+    assert kinds[0] == "work-new" and "work-reply" in kinds and "work-due" in kinds
+    order = ["work-new", "work-reply", "work-due", "work-bounce", "work-risk"]
+    assert [order.index(kind) for kind in kinds] == sorted(order.index(kind) for kind in kinds)
+    grades = rows.locator("td:first-child").all_inner_texts()
+    new_grades = [g.strip() for g, kind in zip(grades, kinds, strict=True) if kind == "work-new"]
+    assert new_grades[0] == "A" and new_grades == sorted(new_grades)
+    due = page.locator("#work tr.work-due").first
+    expect(due).to_contain_text("their time")
+    expect(due.locator("td").nth(3)).to_contain_text("there")
+    expect(page.locator("#work-link .badge")).to_have_text(str(len(kinds)))
+    page.screenshot(path=str(shots / "work.png"))
+
+    page.goto(f"{live_server.url}/leads/")
     expect(page.locator("table.inbox tbody tr")).to_have_count(50)
     expect(page.locator("table.inbox .grade-pending")).to_have_count(0)
     page.screenshot(path=str(shots / "inbox.png"))
@@ -81,5 +116,23 @@ def test_inbox_and_detail_screenshots(live_server, page, demo_internet, shots):
     page.context.clear_cookies()
     log_in(page, live_server, grace.username, grace.password)
     page.goto(f"{live_server.url}/followup/dashboard/?days=1")
-    expect(page.locator("#table-funnel")).to_contain_text("inquiries")
+    expect(page.locator("#table-funnel")).to_contain_text("Inquiries received")
     page.screenshot(path=str(shots / "dashboard.png"))
+    page.goto(f"{live_server.url}/leads/work/")
+    expect(page.locator("#team-work")).to_contain_text("Lily")
+    page.screenshot(path=str(shots / "work-team.png"))
+
+    # The same screens in Chinese, the team's language.
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "zh-hans")
+    page.goto(f"{live_server.url}/followup/dashboard/?days=1")
+    page.screenshot(path=str(shots / "dashboard-zh.png"))
+    page.context.clear_cookies()
+    log_in(page, live_server, lily.username, lily.password)
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "zh-hans")
+    page.goto(f"{live_server.url}/leads/work/")
+    expect(page.locator("h1")).to_contain_text("我的工作")
+    page.screenshot(path=str(shots / "work-zh.png"))
+    page.goto(f"{live_server.url}{company.get_absolute_url()}")
+    page.screenshot(path=str(shots / "detail-zh.png"))
