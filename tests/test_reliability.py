@@ -5,6 +5,7 @@ test's own on a spare port, all writing to the test database (PostgreSQL in CI).
 Two figures in docs/RELIABILITY.md come from here (printed with ``-s``).
 """
 
+import contextlib
 import csv
 import json
 import os
@@ -198,7 +199,8 @@ def test_inquiries_arriving_while_redis_is_down_are_stored_then_verified(
     stack = subprocess.Popen(
         [sys.executable, "manage.py", "run_stack", "--addr", f"127.0.0.1:{port}",
          "--no-sandbox", "--concurrency", "8"],
-        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+        start_new_session=True)  # its own process group: nothing of it outlives the test
     url = f"http://127.0.0.1:{port}/api/inquiries/"
     try:
         wait_for(lambda: _reachable(url), timeout=30, log=log)
@@ -222,6 +224,10 @@ def test_inquiries_arriving_while_redis_is_down_are_stored_then_verified(
             stack.wait(timeout=60)
         except subprocess.TimeoutExpired:
             stack.kill()
+        # Whatever of the stack is left (a child run_stack had no time to stop) would
+        # hold the test database and the ports: the whole group goes.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(stack.pid, signal.SIGKILL)
     assert not Verification.objects.exclude(status=Verification.Status.DONE).exists()
     # Hundreds of sweeps sent duplicates; each inquiry's checks still completed once.
     assert Counter(Verification.objects.values_list("runs", flat=True)) == {1: BATCH}

@@ -87,11 +87,15 @@ class Command(BaseCommand):
             for process in processes.values():
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)
+            # One deadline for all (not 15 s each, one after the other): what has not
+            # stopped by then is killed.
+            deadline = time.monotonic() + STOP_SECONDS
             for process in processes.values():
                 try:
-                    process.wait(timeout=15)
+                    process.wait(timeout=max(0.1, deadline - time.monotonic()))
                 except subprocess.TimeoutExpired:
                     process.kill()
+                    process.wait()
             if internet:
                 internet.stop()
 
@@ -123,6 +127,9 @@ class Command(BaseCommand):
                                   f"starting it again")
                 time.sleep(min(2 ** (len(recent) - 1), 10))
                 processes[name] = start(name)
+
+
+STOP_SECONDS = 20  # for the children to stop after Ctrl-C or SIGTERM
 
 
 def _interrupt(signum, frame):
