@@ -19,6 +19,16 @@ class UserLanguageMiddleware:
             language = (Profile.objects.filter(user=user).values_list("language", flat=True)
                         .first())
             if language:
+                # For this request only: the thread serves other users next (and, in
+                # tests, runs other code that must not find the last user's language).
+                previous = translation.get_language()
                 translation.activate(language)
                 request.LANGUAGE_CODE = translation.get_language()
+                try:
+                    return self.get_response(request)
+                finally:
+                    if previous:
+                        translation.activate(previous)
+                    else:
+                        translation.deactivate()
         return self.get_response(request)

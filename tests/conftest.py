@@ -61,6 +61,16 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request's language stays active in the thread after it (Django's LocaleMiddleware
+    does not undo it): no test finds the last one's browser language."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _eager_tasks(request):
     """Unit tests run tasks in-process; tests marked `worker` use a real worker."""
     if request.node.get_closest_marker("worker"):
