@@ -43,8 +43,15 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def simplified(text: str) -> str:
-    return _t2s().convert(text) if _HAS_CJK.search(text) else text
+    if not _HAS_CJK.search(text):
+        return text
+    # OpenCC takes UTF-8: a lone surrogate (a page decoded with surrogateescape) is no
+    # character; U+FFFD keeps the length, so offsets into the text still hold.
+    return _t2s().convert(_SURROGATE.sub("\ufffd", text))
 
 
 def normalize(text: str) -> str:
