@@ -45,14 +45,16 @@ def default_cadence() -> Cadence | None:
     return Cadence.objects.filter(is_default=True, active=True).first()
 
 
-def step_channel(company: Company, step: CadenceStep, number: int) -> str:
+def step_channel(company: Company, step: CadenceStep, number: int, *,
+                 channels=None) -> str:
     """The step's channel; ``auto`` is the one next channel (``followup.channels``):
     email while it works and was not ignored, else the buyer country's most used
     channel we can reach them on (a mobile number counts for WhatsApp). With nothing
     to reach them on, email, to ask for the channel the page names."""
     if step.channel != CadenceStep.AUTO:
         return step.channel
-    found = company_next_channel(company, list(company.channels.all()), step=number)
+    found = company_next_channel(
+        company, list(company.channels.all()) if channels is None else channels, step=number)
     return ChannelKind.EMAIL if found.ask else found.kind
 
 
@@ -68,11 +70,8 @@ def followup_channel(followup: FollowUp, *, channels=None) -> str:
     what is known now (as the company page's next channel), else the step's own."""
     if followup.step.channel != CadenceStep.AUTO:
         return followup.channel
-    company = followup.company
-    found = company_next_channel(
-        company, list(company.channels.all()) if channels is None else channels,
-        step=step_number(followup))
-    return ChannelKind.EMAIL if found.ask else found.kind
+    return step_channel(followup.company, followup.step, step_number(followup),
+                        channels=channels)
 
 
 def cadence_channel_refresh(company: Company) -> FollowUp | None:

@@ -79,8 +79,12 @@ def on_file(channels) -> list[OnFile]:
 def reachable_kinds(channels, country: str) -> set[str]:
     """The kinds of channel we can reach the company on: those on file, and WhatsApp
     when a mobile number is on file."""
-    kinds = {c.kind for c in channels}
-    if "whatsapp" not in kinds and whatsapp_number(on_file(channels), country):
+    return _reachable(on_file(channels), country)
+
+
+def _reachable(found: list[OnFile], country: str) -> set[str]:
+    kinds = {c.kind for c in found}
+    if "whatsapp" not in kinds and whatsapp_number(found, country):
         kinds.add("whatsapp")
     return kinds
 
@@ -96,13 +100,8 @@ def reachable_kinds_of(companies, *, ids=None) -> dict[int, set[str]]:
             company__in=list(countries) if ids is None else ids).order_by().values_list(
             "company_id", "kind", "value", "bounced_at"):
         rows.setdefault(company_id, []).append(OnFile(kind, value, bounced is not None))
-    found = {}
-    for company_id, channels in rows.items():
-        kinds = {c.kind for c in channels}
-        if "whatsapp" not in kinds and whatsapp_number(channels, countries.get(company_id, "")):
-            kinds.add("whatsapp")
-        found[company_id] = kinds
-    return found
+    return {company_id: _reachable(channels, countries.get(company_id, ""))
+            for company_id, channels in rows.items()}
 
 
 def company_next_channel(company, channels, *, rankings: dict | None = None,

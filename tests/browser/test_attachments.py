@@ -16,11 +16,10 @@ from playwright.sync_api import expect
 from followup.attachments import tiny_pdf
 from followup.models import LibraryFile
 from followup.services import library_file_add
-from leads import services
-from leads.models import MailMessage, TeamSettings
+from leads.models import MailMessage
 from tests.browser.conftest import log_in
 from tests.factories import PASSWORD
-from tests.leads.helpers import ingest, verified
+from tests.followup.test_attachments import contacted  # noqa: F401, F811 - a fixture
 from tests.mail.servers import Relay
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True,
@@ -49,21 +48,8 @@ def relay(settings, tmp_path):
     server.stop()
 
 
-@pytest.fixture
-def spanish_buyer(rep):
-    team = TeamSettings.load()
-    team.round_robin = False
-    team.save()
-    inquiry = ingest(company="AcuiCultivos del Sur S.L.", email="maria@acuicultivos.es",
-                     country="ES", buyer_name="Maria Lopez", product="UV sterilizer 75W",
-                     platform="email")
-    company = services.company_assign(company=verified(inquiry, grade="A"), owner=rep)
-    services.contact_attempt_log(company=company, channel="email", outcome="sent", user=rep)
-    return company
-
-
 def test_admin_keeps_the_library_and_a_rep_sends_the_catalogue(
-        live_server, page, admin_user, rep, spanish_buyer, relay):
+        live_server, page, admin_user, rep, contacted, relay):  # noqa: F811
     log_in(page, live_server, "ada", PASSWORD)
     page.goto(f"{live_server.url}/settings/")
     page.click("#attachments-link")
@@ -106,7 +92,7 @@ def test_admin_keeps_the_library_and_a_rep_sends_the_catalogue(
     # buyer's language first.
     page.context.clear_cookies()
     log_in(page, live_server, "lily", PASSWORD)
-    page.goto(f"{live_server.url}/leads/companies/{spanish_buyer.pk}/email/")
+    page.goto(f"{live_server.url}/leads/companies/{contacted.pk}/email/")
     items = page.locator("#attachments li")
     expect(items).to_have_count(3)
     expect(items.nth(0)).to_contain_text("Catálogo 2027")
